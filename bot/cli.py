@@ -1,0 +1,150 @@
+"""The command line: `werkervaring-bot --help` lists everything.
+
+Configuration problems exit with code 2 and one sentence; database problems
+with code 1 and one sentence; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Sequence
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.accounts import create_person_with_invite, deep_link
+from bot.app import open_services
+from bot.config import ConfigError, Settings, check_token
+from bot.db import Database, DatabaseError
+from bot.store.models import Role
+
+log = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="werkervaring-bot",
+        description="Telegram bot for OCMW Antwerpen work-experience internships. "
+        "Configuration comes from environment variables or a .env file (see the README).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("run", help="run the bot with long polling (the default)")
+
+    invite = commands.add_parser(
+        "invite", help="create a caseworker or admin and print their one-time invite link"
+    )
+    invite.add_argument("role", choices=["caseworker", "admin"])
+    invite.add_argument("--name", required=True, help="the person's full name")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("migrate", help="apply the missing schema migrations")
+    db_commands.add_parser("check", help="check the schema version and the file's integrity")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = Settings.from_env(require_token=command == "run")
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        # httpx logs every request URL at INFO, and those URLs contain the bot token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        if command == "run":
+            from bot.runner import run_polling
+
+            asyncio.run(run_polling(settings))
+        elif command == "invite":
+            return _run(cmd_invite(settings, Role(args.role), args.name))
+        elif command == "db":
+            action = cmd_db_migrate if args.db_command == "migrate" else cmd_db_check
+            return _run(action(settings))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    except DatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def _run(coroutine: Awaitable[int]) -> int:
+    async def wrapper() -> int:
+        return await coroutine
+
+    return asyncio.run(wrapper())
+
+
+async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
+    name = name.strip()
+    if not name:
+        print("--name must not be empty.", file=sys.stderr)
+        return EXIT_CONFIG
+    username = settings.bot_username or await _ask_username(settings)
+    services = await open_services(settings)
+    try:
+        person, token = await create_person_with_invite(services, role, name)
+    finally:
+        await services.db.close()
+    print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them this one-time link")
+    print(deep_link(username, token))
+    print(f"The link works once and expires in {settings.invite_days} days.")
+    return 0
+
+
+async def _ask_username(settings: Settings) -> str:
+    check_token(settings.token)
+    try:
+        async with Bot(
+            settings.token, base_url=settings.api_base_url or "https://api.telegram.org/bot"
+        ) as bot:
+            return bot.username
+    except TelegramError as exc:
+        raise ConfigError(
+            "Could not ask Telegram for the bot's username; set TELEGRAM_BOT_USERNAME "
+            f"({type(exc).__name__})."
+        ) from exc
+
+
+async def cmd_db_migrate(settings: Settings) -> int:
+    db = await Database.open(settings.database_path, migrate=False)
+    try:
+        applied = await db.migrate()
+        version = await db.schema_version()
+    finally:
+        await db.close()
+    if applied:
+        print(f"Applied migrations {', '.join(str(v) for v in applied)}; schema version {version}.")
+    else:
+        print(f"The database is up to date (schema version {version}).")
+    return 0
+
+
+async def cmd_db_check(settings: Settings) -> int:
+    db = await Database.open(settings.database_path, migrate=False)
+    try:
+        current, latest = await db.check_version()
+        integrity = await db.integrity_check()
+    finally:
+        await db.close()
+    print(f"Schema version {current} (this bot knows up to {latest}); integrity: {integrity}.")
+    if current < latest:
+        print("Run `werkervaring-bot db migrate` to apply the missing migrations.")
+    return 0 if integrity == "ok" and current == latest else EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""The SQLite database: one aiosqlite connection, WAL mode, versioned migrations.
+
+All SQL of the bot lives in `bot.store`; this module only knows how to open the
+file, apply migrations and run statements in transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+
+# Set while the current task runs inside `Database.transaction()`, so statements
+# in that task join the transaction instead of waiting for the lock it holds.
+_in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "in_transaction", default=False
+)
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why in one sentence."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """The migrations shipped in `bot/migrations`, ordered by version."""
+    migrations = []
+    for entry in resources.files("bot.migrations").iterdir():
+        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if match:
+            migrations.append(
+                Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8"))
+            )
+    migrations.sort(key=lambda m: m.version)
+    versions = [m.version for m in migrations]
+    if len(set(versions)) != len(versions):
+        raise DatabaseError(f"Two migrations share a version number: {versions}.")
+    return migrations
+
+
+class Database:
+    """An open database. Use `await Database.open(path)` and `await db.close()`."""
+
+    def __init__(self, path: Path, conn: aiosqlite.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, migrate: bool = True) -> Database:
+        """Open (creating folder and file when missing) and bring the schema up to date."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"Cannot create the data folder {path.parent}: {exc.strerror}."
+            ) from exc
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(explain(path, exc)) from exc
+        conn.row_factory = sqlite3.Row
+        db = cls(path, conn)
+        try:
+            await db._configure()
+            if migrate:
+                await db.migrate()
+            else:
+                await db.check_version()
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise DatabaseError(explain(path, exc)) from exc
+        except DatabaseError:
+            await conn.close()
+            raise
+        return db
+
+    async def _configure(self) -> None:
+        # A read forces SQLite to look at the file, so a corrupt file fails here.
+        for pragma in (
+            "PRAGMA schema_version",
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+            # NORMAL is durable in WAL mode except for power loss; a process crash loses nothing.
+            "PRAGMA synchronous=NORMAL",
+        ):
+            async with self._conn.execute(pragma) as cursor:
+                await cursor.fetchall()
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def schema_version(self) -> int:
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def check_version(self) -> tuple[int, int]:
+        """(database version, code version); refuses a database newer than the code."""
+        current = await self.schema_version()
+        migrations = load_migrations()
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise DatabaseError(
+                f"The database {self.path} has schema version {current}, newer than this "
+                f"version of the bot knows ({latest}): upgrade the bot before starting it."
+            )
+        return current, latest
+
+    async def migrate(self) -> list[int]:
+        """Apply the missing migrations, each in its own transaction; returns the versions."""
+        current, _ = await self.check_version()
+        applied = []
+        for migration in load_migrations():
+            if migration.version <= current:
+                continue
+            script = (
+                f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
+            )
+            try:
+                await self._conn.executescript(script)
+            except sqlite3.Error:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+            log.info("Applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration.version)
+        return applied
+
+    async def integrity_check(self) -> str:
+        async with self._conn.execute("PRAGMA integrity_check") as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else "no answer"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Run the statements of the block atomically (nested blocks join the outer one)."""
+        if _in_transaction.get():
+            yield
+            return
+        async with self._lock:
+            token = _in_transaction.set(True)
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                await self._conn.execute("COMMIT")
+            finally:
+                _in_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if _in_transaction.get():
+            yield
+            return
+        async with self._lock:
+            yield
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the last row id (for INSERT) or 0."""
+        async with self._turn():
+            cursor = await self._conn.execute(sql, params)
+            rowid = cursor.lastrowid or 0
+            await cursor.close()
+        return rowid
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns how many rows it changed."""
+        async with self._turn():
+            cursor = await self._conn.execute(sql, params)
+            count = cursor.rowcount
+            await cursor.close()
+        return count
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self._turn():
+            await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._turn(), self._conn.execute(sql, params) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._turn(), self._conn.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return list(rows)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+def explain(path: Path, exc: sqlite3.Error) -> str:
+    """One sentence for an SQLite error met while opening the database."""
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"The database file {path} is damaged or is not a SQLite database: restore it "
+            "from a backup or point DATABASE_PATH to another file."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return (
+            f"The database file {path} cannot be written: check that the bot may write to "
+            "it and to its folder."
+        )
+    return f"The database file {path} cannot be used: {text}."

@@ -1,0 +1,32 @@
+"""The one error handler: log the traceback, reassure the person, never leak internals."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure and tell the person, in their language, that their data is safe."""
+    log.error("Unhandled error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    text = context.translator.plain(
+        "Sorry, something went wrong on our side. What you already sent is safe. "
+        "Please try again, or send /cancel to start over."
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("Could not tell the user about the error")

@@ -1,0 +1,27 @@
+"""Small helpers about the handler groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+FIRST_FLOW_GROUP = 1
+FALLBACK_GROUP = 1000
+
+
+def flows_will_take(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> bool:
+    """Whether a flow's handler will take this update.
+
+    Asked before any flow runs (by the gatekeeper): afterwards, a conversation that
+    just ended would no longer claim the update it handled.
+    """
+    for group, group_handlers in application.handlers.items():
+        if not FIRST_FLOW_GROUP <= group < FALLBACK_GROUP:
+            continue
+        for handler in group_handlers:
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                return True
+    return False

@@ -1,0 +1,163 @@
+"""The menu of each role: reply-keyboard buttons, their commands, and how to match them.
+
+A menu button is matched in every shipped language (and with the Dutch words
+added), so a client whose keyboard was built before a language change still
+gets the right flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, Message, ReplyKeyboardMarkup
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from bot.i18n import N_, I18n, Translator
+from bot.store.models import Role
+
+
+class Action(StrEnum):
+    SICK = "sick"
+    LATE = "late"
+    ABSENCE = "absence"
+    ACCIDENT = "accident"
+    FIRST_DAY = "firstday"
+    MY_INTERNSHIP = "internship"
+    INFO = "info"
+    LANGUAGE = "language"
+    HOURS = "hours"
+    EVALUATION = "evaluation"
+    NO_SHOW = "noshow"
+    NEW_INTERNSHIP = "newinternship"
+    CASELOAD = "caseload"
+    EXPORT = "export"
+    SETTINGS = "settings"
+    HELP = "help"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    action: Action
+    icon: str
+    text: str
+
+    @property
+    def command(self) -> str:
+        return self.action.value
+
+
+ITEMS = {
+    item.action: item
+    for item in (
+        MenuItem(Action.SICK, "🤒", N_("I am sick")),
+        MenuItem(Action.LATE, "⏰", N_("I will be late")),
+        MenuItem(Action.ABSENCE, "📅", N_("Absent / appointment")),
+        MenuItem(Action.ACCIDENT, "🚑", N_("Accident at work")),
+        MenuItem(Action.FIRST_DAY, "🏁", N_("My first workday")),
+        MenuItem(Action.MY_INTERNSHIP, "📋", N_("My internship")),
+        MenuItem(Action.INFO, "ℹ️", N_("Information")),
+        MenuItem(Action.LANGUAGE, "🌐", N_("Language")),
+        MenuItem(Action.HOURS, "⏱", N_("Internship hours")),
+        MenuItem(Action.EVALUATION, "📝", N_("Evaluation")),
+        MenuItem(Action.NO_SHOW, "🚫", N_("Trainee did not come")),
+        MenuItem(Action.NEW_INTERNSHIP, "➕", N_("New internship")),
+        MenuItem(Action.CASELOAD, "📂", N_("My caseload")),
+        MenuItem(Action.EXPORT, "📤", N_("Export hours")),
+        MenuItem(Action.SETTINGS, "🔔", N_("Notifications")),
+        MenuItem(Action.HELP, "❓", N_("Help")),
+        MenuItem(Action.CANCEL, "✖️", N_("Cancel")),
+    )
+}
+
+# The keyboard of each role, row by row. Clients get few, big buttons.
+LAYOUTS: dict[Role, list[list[Action]]] = {
+    Role.CLIENT: [
+        [Action.SICK],
+        [Action.LATE, Action.ABSENCE],
+        [Action.ACCIDENT],
+        [Action.FIRST_DAY, Action.MY_INTERNSHIP],
+        [Action.INFO, Action.LANGUAGE],
+    ],
+    Role.EMPLOYER: [
+        [Action.HOURS, Action.EVALUATION],
+        [Action.NO_SHOW],
+        [Action.LANGUAGE, Action.HELP],
+    ],
+    Role.CASEWORKER: [
+        [Action.CASELOAD, Action.NEW_INTERNSHIP],
+        [Action.EXPORT, Action.SETTINGS],
+        [Action.LANGUAGE, Action.HELP],
+    ],
+    Role.ADMIN: [
+        [Action.CASELOAD, Action.NEW_INTERNSHIP],
+        [Action.EXPORT, Action.SETTINGS],
+        [Action.LANGUAGE, Action.HELP],
+    ],
+}
+
+COMMAND_DESCRIPTIONS: dict[Action, str] = {
+    Action.CANCEL: N_("Stop what you are doing"),
+    Action.HELP: N_("What can I do here?"),
+}
+
+
+def label(translator: Translator, action: Action, role: Role = Role.CLIENT) -> str:
+    item = ITEMS[action]
+    return translator.label(item.icon, item.text, with_dutch=role == Role.CLIENT)
+
+
+def keyboard(role: Role, translator: Translator) -> ReplyKeyboardMarkup:
+    """The persistent menu keyboard of a role, in the person's language."""
+    rows = LAYOUTS[role]
+    if role == Role.CLIENT and translator.language != "nl":
+        # With the Dutch words added, labels need a row of their own to stay readable.
+        rows = [[action] for row in rows for action in row]
+    return ReplyKeyboardMarkup(
+        [[label(translator, action, role) for action in row] for row in rows],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def commands(role: Role, translator: Translator) -> list[BotCommand]:
+    """The Telegram command menu of a role, in the person's language."""
+    actions = [action for row in LAYOUTS[role] for action in row]
+    if Action.HELP not in actions:
+        actions.append(Action.HELP)
+    actions.append(Action.CANCEL)
+    return [
+        BotCommand(
+            action.value,
+            translator.plain(COMMAND_DESCRIPTIONS.get(action, ITEMS[action].text)),
+        )
+        for action in actions
+    ]
+
+
+class MenuButton(filters.MessageFilter):
+    """Matches the text of a menu button in any shipped language."""
+
+    def __init__(self, i18n: I18n, action: Action) -> None:
+        item = ITEMS[action]
+        self.labels = frozenset(i18n.all_labels(item.icon, item.text))
+        super().__init__(name=f"MenuButton({action.value})")
+
+    def filter(self, message: Message) -> bool:
+        return message.text in self.labels
+
+
+def entry_points(i18n: I18n, action: Action, callback: Any) -> list[BaseHandler[Any, Any, Any]]:
+    """The command and the menu button that start a flow."""
+    return [
+        CommandHandler(action.value, callback),
+        MessageHandler(MenuButton(i18n, action), callback),
+    ]
+
+
+async def send_menu(bot: Bot, chat_id: int, role: Role, translator: Translator, text: str) -> None:
+    """Send `text` with the person's menu keyboard, and show only their commands."""
+    await bot.send_message(chat_id, text, reply_markup=keyboard(role, translator))
+    await bot.set_my_commands(commands(role, translator), scope=BotCommandScopeChat(chat_id))

@@ -1,0 +1,84 @@
+"""PTB persistence in our SQLite database: conversation states and user scratch data.
+
+Chat data, bot data and callback data are not used by the bot and are not stored.
+The application writes after every update (see `bot.app`), so a restart resumes
+each conversation at the last step the user saw acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from bot.db import Database
+from bot.store import persistence as store
+
+UserData = dict[Any, Any]
+
+
+class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
+    """Stores conversations and user_data through the store layer."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            # The application flushes after every update; this is only a safety net.
+            update_interval=5,
+        )
+        self.db = db
+
+    async def get_user_data(self) -> dict[int, UserData]:
+        return await store.load_user_data(self.db)
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        stored = await store.load_conversations(self.db, name)
+        return {tuple(json.loads(key)): state for key, state in stored.items()}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        await store.save_conversation(self.db, name, json.dumps(list(key)), new_state)
+
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
+        await store.save_user_data(self.db, user_id, data)
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await store.drop_user_data(self.db, user_id)
+
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

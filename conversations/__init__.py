@@ -1,0 +1,1 @@
+"""One module per conversation; each exports `handlers(i18n)` for `bot.handlers`."""
