@@ -65,6 +65,7 @@ class Database:
         self.path = path
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._savepoints = 0
 
     @classmethod
     async def open(cls, path: Path, migrate: bool = True) -> Database:
@@ -156,9 +157,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Run the statements of the block atomically (nested blocks join the outer one)."""
+        """Run the statements of the block atomically.
+
+        A nested block is a savepoint of the outer transaction: when it fails, its own
+        statements are undone and the outer transaction decides about the rest.
+        """
         if _in_transaction.get():
-            yield
+            self._savepoints += 1
+            name = f"sp{self._savepoints}"
+            await self._conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                await self._conn.execute(f"ROLLBACK TO {name}")
+                await self._conn.execute(f"RELEASE {name}")
+                raise
+            await self._conn.execute(f"RELEASE {name}")
             return
         async with self._lock:
             token = _in_transaction.set(True)
