@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from bot.i18n import REFERENCE_LANGUAGE
 from bot.services import Services
 from bot.store import audit, invites, people
 from bot.store.models import Person, Role
@@ -20,6 +21,9 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # More failed attempts than this in the window and the account waits.
 MAX_FAILED_ATTEMPTS = 5
 FAILED_WINDOW = timedelta(minutes=15)
+# Employer contacts, caseworkers and admins work in Dutch unless they choose otherwise;
+# clients choose their language when they link.
+STAFF_LANGUAGE = REFERENCE_LANGUAGE
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -89,9 +93,19 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Linki
         if result is not LinkResult.LINKED or person is None:
             await invites.record_failed_attempt(db, telegram_user_id, now)
             log.info("Failed invite attempt (%s) from Telegram user %s", result, telegram_user_id)
+            if recent + 1 == MAX_FAILED_ATTEMPTS:
+                log.warning(
+                    "Telegram user %s made %d failed invite attempts; slowing them down",
+                    telegram_user_id,
+                    MAX_FAILED_ATTEMPTS,
+                )
             return Linking(result)
         await people.link_telegram(db, person.id, telegram_user_id)
-        await audit.record(db, now, person.id, "account.linked", "person", person.id)
+        if person.role != Role.CLIENT and person.language is None:
+            await people.set_language(db, person.id, STAFF_LANGUAGE)
+        await audit.record(
+            db, now, person.id, "account.linked", "person", person.id, role=person.role
+        )
         linked = await people.get(db, person.id)
     return Linking(LinkResult.LINKED, linked)
 
@@ -123,3 +137,13 @@ async def unlink(services: Services, person: Person, actor_id: int | None) -> No
         await people.unlink_telegram(services.db, person.id)
         await invites.revoke_open(services.db, person.id, now)
         await audit.record(services.db, now, actor_id, "account.unlinked", "person", person.id)
+
+
+async def choose_language(services: Services, person: Person, language: str) -> Person:
+    """Store the person's language (a shipped code) and return them as stored."""
+    if not services.i18n.is_shipped(language):
+        raise ValueError(f"language {language!r} is not shipped")
+    await people.set_language(services.db, person.id, language)
+    changed = await people.get(services.db, person.id)
+    assert changed is not None
+    return changed

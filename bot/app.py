@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import copy
 import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -16,35 +22,198 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.clock import Clock
+from bot import privacy
+from bot.clock import Clock, FakeClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext
 from bot.db import Database
 from bot.handlers import register_handlers, register_reminders
 from bot.i18n import I18n
-from bot.outbox import Outbox
+from bot.outbox import PER_CHAT_INTERVAL, Outbox
 from bot.persistence import SqlitePersistence
 from bot.reminders import Reminders
 from bot.services import Services
+from bot.store import processed
 
 log = logging.getLogger(__name__)
 
 # How often the reminder heartbeat looks for due reminders.
 TICK_SECONDS = 30
 _STOP_KEY = "background_stop"
+# `process_update` (tests, PTB) tries an update this often before reporting its error.
+IMMEDIATE_ATTEMPTS = 3
 
 BotApplication = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]
 
 
+class Outcome(StrEnum):
+    """What became of one update handed to `WerkervaringApplication.handle_update`."""
+
+    # Its effects, its conversation step and its id are committed together.
+    COMMITTED = "committed"
+    # A handler failed: its effects were undone, the person was told, the id is recorded.
+    FAILED = "failed"
+    # Its id was already recorded: a second delivery, nothing done.
+    DUPLICATE = "duplicate"
+    # Telegram could not be reached while handling it: nothing committed, try again later.
+    RETRY = "retry"
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether an error says Telegram (or the way to it) is unavailable for a while."""
+    if isinstance(error, RetryAfter | TimedOut):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+@dataclass
+class _Run:
+    """The update being handled in this task, and the errors its handlers raised."""
+
+    may_retry: bool
+    errors: list[Exception] = field(default_factory=list)
+    transient: Exception | None = None
+
+
+_current_run: contextvars.ContextVar[_Run | None] = contextvars.ContextVar(
+    "current_run", default=None
+)
+
+
+@dataclass
+class _Snapshot:
+    conversations: dict[str, dict[Any, object]]
+    user_id: int | None
+    user_data: dict[Any, Any] | None
+
+
+class _Undo(Exception):
+    """Raised inside the update's savepoint to undo what its handlers wrote."""
+
+
 class WerkervaringApplication(BotApplication):
-    """PTB's Application, writing conversation state to the database after every update."""
+    """PTB's Application, handling every update exactly once.
+
+    Each update runs inside ONE database transaction together with its conversation
+    step (the persistence write) and the record of its id in `processed_updates`: a
+    crash before the commit leaves nothing, a crash after it leaves everything, and an
+    update delivered a second time is skipped. The polling loop (`bot.polling`) and
+    the webhook (`bot.webhook`) confirm an update to Telegram only after the commit.
+
+    A handler that fails has its writes undone (its in-memory conversation state
+    too), so the person can simply try again. When the failure only means Telegram
+    was unreachable, the update is not recorded either and is handled again later.
+
+    Replies are sent while the transaction is open, so a crash between a reply and
+    the commit repeats that reply once: the one message in flight. Meanwhile the
+    outbox worker and the reminder heartbeat wait for the database; an update takes
+    a few milliseconds plus its replies' round trips.
+    """
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        # Written at once, so a crash right after never loses a step the user saw.
-        await self.update_persistence()
+        """Handle one update now (used by tests and by PTB itself); no waiting, no raising."""
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        for attempt in range(1, IMMEDIATE_ATTEMPTS + 1):
+            outcome = await self.handle_update(update, may_retry=attempt < IMMEDIATE_ATTEMPTS)
+            if outcome is not Outcome.RETRY:
+                return
+
+    async def handle_update(self, update: Update, may_retry: bool = True) -> Outcome:
+        """Handle an update exactly once; see `Outcome` for what the caller should do next.
+
+        Raises when the database itself fails (nothing is committed then).
+        """
+        services = services_of(self)
+        db = services.db
+        snapshot = self._snapshot(update)
+        run = _Run(may_retry=may_retry)
+        token = _current_run.set(run)
+        try:
+            async with db.transaction():
+                if await processed.is_processed(db, update.update_id):
+                    log.info("Update %s was handled before; skipped", update.update_id)
+                    return Outcome.DUPLICATE
+                outcome = Outcome.COMMITTED
+                try:
+                    async with db.transaction():
+                        await super().process_update(update)
+                        if run.transient is None and not run.errors:
+                            # In the same transaction: the step the person sees is never lost.
+                            await self.update_persistence()
+                        if run.transient is not None or run.errors:
+                            raise _Undo
+                except _Undo:
+                    self._restore(snapshot)
+                    if run.transient is not None:
+                        log.warning(
+                            "Update %s not handled: Telegram unreachable (%s); will retry",
+                            update.update_id,
+                            type(run.transient).__name__,
+                        )
+                        return Outcome.RETRY
+                    outcome = Outcome.FAILED
+                await processed.mark(db, update.update_id, services.clock.now())
+            return outcome
+        except BaseException:
+            # Cancelled (shutdown) or the database failed: nothing was committed.
+            self._restore(snapshot)
+            raise
+        finally:
+            _current_run.reset(token)
+
+    async def process_error(
+        self,
+        update: object | None,
+        error: Exception,
+        job: Any = None,
+        coroutine: Any = None,
+    ) -> bool:
+        run = _current_run.get()
+        if run is None:
+            return await super().process_error(update, error, job, coroutine)
+        if run.may_retry and is_transient(error):
+            # Nobody is told: the whole update is undone and handled again later.
+            run.transient = error
+            return True
+        run.errors.append(error)
+        await super().process_error(update, error, job, coroutine)
+        # The update is undone, so no later handler should act on it.
+        return True
+
+    def _snapshot(self, update: Update) -> _Snapshot:
+        user_id = update.effective_user.id if update.effective_user else None
+        user_data = None
+        if user_id is not None and user_id in self._user_data:
+            user_data = copy.deepcopy(self._user_data[user_id])
+        return _Snapshot(
+            conversations={
+                name: dict(states)
+                for name, states in self._conversation_handler_conversations.items()
+            },
+            user_id=user_id,
+            user_data=user_data,
+        )
+
+    def _restore(self, snapshot: _Snapshot) -> None:
+        """Put the in-memory conversation states and user data back as they were."""
+        for name, states in self._conversation_handler_conversations.items():
+            saved = snapshot.conversations.get(name, {})
+            for key in [k for k in states if k not in saved]:
+                del states[key]
+            for key, state in saved.items():
+                if key not in states or states[key] != state:
+                    states[key] = state
+        if snapshot.user_id is None:
+            return
+        if snapshot.user_data is None:
+            self._user_data.pop(snapshot.user_id, None)
+        else:
+            self._user_data[snapshot.user_id] = snapshot.user_data
+        self.mark_data_for_update_persistence(user_ids=snapshot.user_id)
 
 
 async def open_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -52,12 +221,14 @@ async def open_services(settings: Settings, clock: Clock | None = None) -> Servi
     i18n = I18n(settings.default_language, settings.timezone)
     db = await Database.open(settings.database_path)
     clock = clock or Clock()
+    # On a fake clock (tests, benchmarks) nobody waits in real time between two messages.
+    per_chat_interval = 0.0 if isinstance(clock, FakeClock) else PER_CHAT_INTERVAL
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         i18n=i18n,
-        outbox=Outbox(db, clock, i18n),
+        outbox=Outbox(db, clock, i18n, per_chat_interval),
         reminders=Reminders(),
     )
 
@@ -69,17 +240,20 @@ def build_application(
 ) -> BotApplication:
     """The bot: token, persistence, time zone, rate limiter, handlers and error handler."""
     settings = services.settings
-    builder = (
+    builder: Any = (
         ApplicationBuilder()
         .application_class(WerkervaringApplication)
         .token(settings.token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(tzinfo=settings.timezone, parse_mode="HTML"))
         .persistence(SqlitePersistence(services.db))
-        .rate_limiter(AIORateLimiter())
         # One update at a time keeps each person's steps in order.
         .concurrent_updates(False)
     )
+    if not isinstance(services.clock, FakeClock):
+        # About 30 messages a second overall (Telegram's flood limit). On a fake clock
+        # (tests, benchmarks) nobody waits in real time, like the outbox's per-chat pacing.
+        builder = builder.rate_limiter(AIORateLimiter())
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url)
     if settings.api_file_url:
@@ -88,7 +262,7 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    application: BotApplication = builder.build()  # type: ignore[assignment]
+    application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     register_reminders(services.reminders)
     register_handlers(application, services.i18n)
@@ -108,6 +282,7 @@ async def tick(context: BotContext) -> None:
 async def start_background(application: BotApplication) -> None:
     """Start the reminder heartbeat and the outbox worker (needs `application.start()`)."""
     services = services_of(application)
+    await privacy.ensure_scheduled(services)
     stop = asyncio.Event()
     application.bot_data[_STOP_KEY] = stop
     if application.job_queue is not None:

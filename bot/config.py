@@ -35,6 +35,8 @@ class ReminderTimes:
     evaluation_deadline: time = time(12, 0)
     first_day_eve: time = time(18, 0)
     first_day_morning: time = time(7, 0)
+    # The workday before: after lunch, time enough to find work clothes and a locker.
+    first_day_employer: time = time(14, 0)
     certificate_morning: time = time(9, 0)
 
 
@@ -93,6 +95,9 @@ class Settings:
                 ),
                 first_day_morning=parse_time(
                     "FIRST_DAY_MORNING_TIME", env.get("FIRST_DAY_MORNING_TIME"), time(7, 0)
+                ),
+                first_day_employer=parse_time(
+                    "FIRST_DAY_EMPLOYER_TIME", env.get("FIRST_DAY_EMPLOYER_TIME"), time(14, 0)
                 ),
                 certificate_morning=parse_time(
                     "CERTIFICATE_REMINDER_TIME", env.get("CERTIFICATE_REMINDER_TIME"), time(9, 0)

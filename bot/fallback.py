@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import menus
+from bot import access, menus
 from bot.context import BotContext
 from bot.i18n import I18n
 from bot.menus import Action
@@ -19,16 +19,18 @@ async def unknown_message(update: Update, context: BotContext) -> None:
         return
     person = context.person
     if person is None:
-        await update.effective_message.reply_text(
-            context._(
-                "Hello! This bot is for people in a work-experience internship of OCMW "
-                "Antwerpen. To use it, you need a personal link from your caseworker."
-            )
+        await access.explain_to_stranger(update, context)
+        return
+    chat_id = update.effective_message.chat_id
+    if person.language is None:
+        # Nothing is understood before the person has a language: ask for it first.
+        await menus.ask_language(
+            context.bot, chat_id, context.services.i18n, context._(menus.LANGUAGE_QUESTION)
         )
         return
     await menus.send_menu(
         context.bot,
-        update.effective_message.chat_id,
+        chat_id,
         person.role,
         context.translator,
         context._("Sorry, I did not understand that. Please use the buttons below."),
@@ -56,10 +58,7 @@ async def expired_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or context.taken:
         return
-    await query.answer(
-        context.translator.plain("This button has expired. Please use the menu."),
-        show_alert=True,
-    )
+    await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:

@@ -13,11 +13,31 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import errors, fallback, gatekeeper
+from bot import errors, fallback, gatekeeper, privacy
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
 from bot.i18n import I18n
 from bot.reminders import Reminders
-from conversations import start
+from conversations import (
+    accident,
+    appointment,
+    caseload,
+    certificate,
+    evaluation,
+    evaluation_reminders,
+    export,
+    first_day,
+    hours,
+    info,
+    language,
+    late,
+    my_internship,
+    new_internship,
+    no_show,
+    notification_settings,
+    sick_notices,
+    sick_report,
+    start,
+)
 
 GATEKEEPER_GROUP = -100
 
@@ -28,6 +48,22 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any], i1
     # One group per flow, in this order.
     flows = [
         start.handlers(i18n),
+        # Early: its loose-file handler must see the later flows before they run.
+        sick_report.handlers(i18n),
+        language.handlers(i18n),
+        first_day.handlers(i18n),
+        my_internship.handlers(i18n),
+        info.handlers(i18n),
+        new_internship.handlers(i18n),
+        caseload.handlers(i18n),
+        notification_settings.handlers(i18n),
+        export.handlers(i18n),
+        hours.handlers(i18n),
+        evaluation.handlers(i18n),
+        late.handlers(i18n),
+        appointment.handlers(i18n),
+        accident.handlers(i18n),
+        no_show.handlers(i18n),
     ]
     for group, handlers in enumerate(flows, start=FIRST_FLOW_GROUP):
         application.add_handlers(handlers, group=group)
@@ -38,3 +74,14 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any], i1
 
 def register_reminders(reminders: Reminders) -> None:
     """Every reminder kind and the internship planners (see `bot.reminders`)."""
+    reminders.register(privacy.PURGE_KIND, privacy.scheduled_purge)
+    evaluation_reminders.register_reminders(reminders)
+    first_day.register_reminders(reminders)
+    caseload.register_reminders(reminders)
+    notification_settings.register_reminders(reminders)
+    reminders.register(appointment.UNANSWERED, appointment.remind_unanswered)
+    reminders.register(appointment.PROOF_DUE, appointment.remind_proof)
+    reminders.register(certificate.CLIENT_REMINDER, certificate.remind_client)
+    reminders.register(certificate.CASEWORKER_REMINDER, certificate.remind_caseworker)
+    reminders.register(sick_notices.END_CLIENT_REMINDER, sick_notices.ask_client_after_end)
+    reminders.register(sick_notices.END_CASEWORKER_REMINDER, sick_notices.tell_caseworker_no_news)

@@ -147,6 +147,16 @@ class I18n:
     def translator(self, language: str | None) -> Translator:
         return self._translators.get(language or "", self._translators[self.default_language])
 
+    def is_shipped(self, language: str | None) -> bool:
+        return language in self._translators
+
+    def name_of(self, language: str) -> str:
+        """The language's own name ("Türkçe"), as listed in `languages.toml`."""
+        for lang in self.languages:
+            if lang.code == language:
+                return lang.name
+        raise KeyError(language)
+
     def pick(self, stored: str | None, telegram_code: str | None) -> str:
         """The stored choice, then Telegram's language when we ship it, then the default."""
         if stored in self._translators:

@@ -3,6 +3,14 @@
 A menu button is matched in every shipped language (and with the Dutch words
 added), so a client whose keyboard was built before a language change still
 gets the right flow.
+
+Clients learning Dutch: in any other language a client's button shows their own
+words and the Dutch ones (`🤒 Hastayım · Ik ben ziek`), one button per row so the
+longer labels stay readable on a phone. Employers and caseworkers get the plain
+label in their language, several per row.
+
+The language buttons (`lang:<code>`) show each language's own name, so a person
+can find theirs whatever language the question is in.
 """
 
 from __future__ import annotations
@@ -11,7 +19,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, Message, ReplyKeyboardMarkup
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.i18n import N_, I18n, Translator
@@ -149,6 +166,23 @@ class MenuButton(filters.MessageFilter):
         return message.text in self.labels
 
 
+class AnyMenuButton(filters.MessageFilter):
+    """Matches the text of any menu button, in any shipped language.
+
+    For a flow's typed-text states (`filters.TEXT & ~AnyMenuButton(i18n)`) and its
+    fallback that ends the flow when another menu button is pressed.
+    """
+
+    def __init__(self, i18n: I18n) -> None:
+        self.labels = frozenset(
+            label for item in ITEMS.values() for label in i18n.all_labels(item.icon, item.text)
+        )
+        super().__init__(name="AnyMenuButton")
+
+    def filter(self, message: Message) -> bool:
+        return message.text in self.labels
+
+
 def entry_points(i18n: I18n, action: Action, callback: Any) -> list[BaseHandler[Any, Any, Any]]:
     """The command and the menu button that start a flow."""
     return [
@@ -161,3 +195,27 @@ async def send_menu(bot: Bot, chat_id: int, role: Role, translator: Translator, 
     """Send `text` with the person's menu keyboard, and show only their commands."""
     await bot.send_message(chat_id, text, reply_markup=keyboard(role, translator))
     await bot.set_my_commands(commands(role, translator), scope=BotCommandScopeChat(chat_id))
+
+
+async def remove_menu(bot: Bot, chat_id: int, text: str) -> None:
+    """Send `text` and take away any menu keyboard and commands (for people not linked)."""
+    await bot.send_message(chat_id, text, reply_markup=ReplyKeyboardRemove())
+    await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+
+
+LANGUAGE_CALLBACK = "lang:"
+LANGUAGE_QUESTION = N_("🌐 Which language do you want?")
+
+
+def language_keyboard(i18n: I18n) -> InlineKeyboardMarkup:
+    """One button per shipped language, each with the language's own name, two per row."""
+    buttons = [
+        InlineKeyboardButton(language.name, callback_data=f"{LANGUAGE_CALLBACK}{language.code}")
+        for language in i18n.languages
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def ask_language(bot: Bot, chat_id: int, i18n: I18n, text: str) -> None:
+    """Send `text` (a question) with the language buttons."""
+    await bot.send_message(chat_id, text, reply_markup=language_keyboard(i18n))

@@ -7,21 +7,31 @@ transaction that stores the fact being reported.
 
 Callback data of the caseworker buttons (handled in the caseworker flows):
 `cw:open:<internship id>`, `cw:extend:<internship id>:<workdays>`, `cw:later:<internship id>`.
+
+A caseworker can choose to get some kinds in a daily digest instead (their
+notification settings): those are kept in `digest_items` and sent by the
+`caseworker_digest` reminder at their chosen local time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.clock import local_moment
 from bot.i18n import Translator
 from bot.services import Services
-from bot.store import people
+from bot.store import caseload, people
 from bot.store.models import Internship, Person
 
 TextFor = Callable[[Translator], str]
+
+# The reminder kind that sends a caseworker's daily digest (subject: the caseworker's id).
+DIGEST_KIND = "caseworker_digest"
+DIGEST_EXPIRES_AFTER = timedelta(hours=12)
 
 
 class Audience(StrEnum):
@@ -67,10 +77,13 @@ async def about_internship(
     employer_buttons: Callable[[Translator], InlineKeyboardMarkup | None] | None = None,
     extend_by: int | None = None,
     dedupe_key: str | None = None,
+    urgent: bool = False,
 ) -> list[Person]:
     """Queue `text_for(translator)` for the employer contact(s) and/or the caseworker.
 
-    Returns the people it was queued for (those without Telegram are skipped).
+    Urgent notifications (an accident, a negative evaluation) always go out at once,
+    whatever the caseworker chose for the daily digest. Returns the people it was
+    queued for (those without Telegram are skipped).
     """
     recipients: list[tuple[Person, InlineKeyboardMarkup | None]] = []
     if audience in (Audience.EMPLOYER, Audience.BOTH):
@@ -85,10 +98,55 @@ async def about_internship(
     reached = []
     for person, buttons in recipients:
         t = services.i18n.translator(person.language)
+        if not urgent and person.is_staff and await wants_in_digest(services, person, kind):
+            await to_digest(services, person, internship.id, kind, text_for(t))
+            reached.append(person)
+            continue
         key = f"{dedupe_key}:{person.id}" if dedupe_key else None
         if await services.outbox.message(person, text_for(t), buttons, kind=kind, dedupe_key=key):
             reached.append(person)
     return reached
+
+
+async def wants_in_digest(services: Services, caseworker: Person, kind: str) -> bool:
+    """Whether the caseworker chose to get this kind in their daily digest."""
+    if caseworker.telegram_user_id is None:
+        return False
+    mode = (await caseload.preferences(services.db, caseworker.id)).get(kind)
+    return mode == "digest"
+
+
+def next_digest_at(services: Services, at: time) -> datetime:
+    """The next moment, after now, of the local digest time."""
+    tz = services.settings.timezone
+    now = services.clock.now()
+    today = now.astimezone(tz).date()
+    due = local_moment(today, at, tz)
+    return due if due > now else local_moment(today + timedelta(days=1), at, tz)
+
+
+async def plan_digest(services: Services, caseworker_id: int) -> None:
+    """(Re)plan the caseworker's next digest at their time, when something waits for it."""
+    await services.reminders.cancel(services, [DIGEST_KIND], caseworker_id)
+    if not await caseload.pending_digest(services.db, caseworker_id):
+        return
+    due = next_digest_at(services, await caseload.digest_time(services.db, caseworker_id))
+    await services.reminders.plan(
+        services, DIGEST_KIND, caseworker_id, due, due + DIGEST_EXPIRES_AFTER
+    )
+
+
+async def to_digest(
+    services: Services, caseworker: Person, internship_id: int | None, kind: str, text: str
+) -> None:
+    """Keep a notification for the caseworker's daily digest instead of sending it now."""
+    await caseload.add_digest_item(
+        services.db, caseworker.id, internship_id, kind, text, services.clock.now()
+    )
+    due = next_digest_at(services, await caseload.digest_time(services.db, caseworker.id))
+    await services.reminders.plan(
+        services, DIGEST_KIND, caseworker.id, due, due + DIGEST_EXPIRES_AFTER
+    )
 
 
 async def to_person(

@@ -1,8 +1,8 @@
 """PTB persistence in our SQLite database: conversation states and user scratch data.
 
 Chat data, bot data and callback data are not used by the bot and are not stored.
-The application writes after every update (see `bot.app`), so a restart resumes
-each conversation at the last step the user saw acknowledged.
+The application writes inside each update's transaction (see `bot.app`), so a
+restart resumes each conversation at the last step the user saw acknowledged.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
             ),
-            # The application flushes after every update; this is only a safety net.
-            update_interval=5,
+            # The application writes inside every update's own transaction. PTB's periodic
+            # writer would hold PTB's persistence lock while waiting for the database lock
+            # an update holds, and that update would wait for PTB's lock: a deadlock. So it
+            # never runs (once a year is "never" for a process that restarts on upgrades).
+            update_interval=365 * 24 * 3600,
         )
         self.db = db
 

@@ -1,21 +1,79 @@
-"""Running the bot: long polling until SIGINT or SIGTERM."""
+"""Running the bot until SIGINT or SIGTERM: long polling, or a webhook.
+
+Both confirm an update to Telegram only after its effects are committed (see
+`bot.polling` and `bot.webhook`), so stopping, or being killed, at any moment loses
+nothing.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 
-from bot.app import build_application, open_services, start_background, stop_background
-from bot.config import Settings
+from bot.app import (
+    BotApplication,
+    build_application,
+    open_services,
+    start_background,
+    stop_background,
+)
+from bot.config import ConfigError, Settings
+from bot.polling import Poller, pause_after
+from bot.webhook import SECRET_PATTERN, WebhookServer
 
 log = logging.getLogger(__name__)
 
 
-async def run_polling(settings: Settings) -> None:
+@dataclass(frozen=True)
+class WebhookOptions:
+    url: str
+    port: int
+    secret_token: str
+    listen: str = "127.0.0.1"
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+
+def webhook_options(args: argparse.Namespace) -> WebhookOptions | None:
+    """The webhook options of `werkervaring-bot run`, checked; None for long polling."""
+    url = getattr(args, "webhook", None)
+    if not url:
+        return None
+    if urlsplit(url).scheme not in ("https", "http") or not urlsplit(url).netloc:
+        raise ConfigError(f"--webhook {url!r} is not a URL such as https://bot.example.org/hook.")
+    token = args.secret_token or ""
+    if not SECRET_PATTERN.match(token):
+        raise ConfigError(
+            "--webhook needs --secret-token: 1 to 256 letters, digits, underscores or dashes, "
+            "that only you and Telegram know."
+        )
+    if not 0 < args.port < 65536:
+        raise ConfigError(f"--port {args.port} is not a port number (1-65535).")
+    return WebhookOptions(url=url, port=args.port, secret_token=token, listen=args.listen)
+
+
+async def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
+    """Run until a signal asks to stop."""
+    try:
+        await _run(settings, webhook)
+    except InvalidToken as exc:
+        raise ConfigError(
+            "Telegram does not accept TELEGRAM_BOT_TOKEN: check it with @BotFather (/token)."
+        ) from exc
+
+
+async def _run(settings: Settings, webhook: WebhookOptions | None) -> None:
     services = await open_services(settings)
     application = build_application(services)
     stop = asyncio.Event()
@@ -24,16 +82,93 @@ async def run_polling(settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        async with application:
+        if not await _initialize(application, stop):
+            return
+        try:
             await application.start()
             await start_background(application)
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-            log.info("werkervaring-bot is running as @%s", application.bot.username)
-            await stop.wait()
+            if webhook is None:
+                await _poll(application, stop)
+            else:
+                await _serve_webhook(application, webhook, stop)
             log.info("Stopping")
-            await application.updater.stop()
             await stop_background(application)
             await application.stop()
+        finally:
+            await application.shutdown()
     finally:
         await services.db.close()
+
+
+async def run_polling(settings: Settings) -> None:
+    await run(settings)
+
+
+async def _initialize(application: BotApplication, stop: asyncio.Event) -> bool:
+    """Initialize (which asks Telegram who we are), waiting while Telegram is unreachable."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            await application.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except TelegramError as exc:
+            failures += 1
+            log.warning("Cannot reach Telegram (%s); trying again", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause_after(failures))
+    return False
+
+
+async def _poll(application: BotApplication, stop: asyncio.Event) -> None:
+    await _telegram_call(stop, lambda: application.bot.delete_webhook())
+    poller = Poller(application)
+    task = asyncio.create_task(poller.run(), name="polling")
+    log.info("werkervaring-bot is running as @%s (long polling)", application.bot.username)
+    waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    poller.stop()
+    waiter.cancel()
+    # An update being handled is finished first; its effects and its confirmation agree.
+    await task
+
+
+async def _serve_webhook(
+    application: BotApplication, options: WebhookOptions, stop: asyncio.Event
+) -> None:
+    server = WebhookServer(
+        application, options.path, options.secret_token, options.listen, options.port
+    )
+    await server.start()
+    try:
+        await _telegram_call(
+            stop,
+            lambda: application.bot.set_webhook(
+                options.url,
+                secret_token=options.secret_token,
+                allowed_updates=Update.ALL_TYPES,
+                # One request at a time keeps each person's messages in order.
+                max_connections=1,
+            ),
+        )
+        log.info("werkervaring-bot is running as @%s (webhook)", application.bot.username)
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
+async def _telegram_call(stop: asyncio.Event, call: Callable[[], Awaitable[object]]) -> None:
+    """Call Telegram until it answers (or we are asked to stop)."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            await call()
+            return
+        except InvalidToken:
+            raise
+        except TelegramError as exc:
+            failures += 1
+            log.warning("Telegram did not answer (%s); trying again", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause_after(failures))

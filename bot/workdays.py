@@ -1,14 +1,20 @@
 """Workdays, Belgian public holidays and the internship calendar, in one place.
 
 An internship lasts its number of workdays (9 by default, plus extensions) on the
-client's schedule days, skipping Belgian public holidays. The evaluation is due
-on the last Thursday on or before the last day; when that Thursday is a public
-holiday, on the workday before it (DOMAIN.md, "Evaluation and its due date").
+client's schedule days, skipping Belgian public holidays (the `holidays` package).
+The evaluation is due on the last Thursday on or before the last day; when that
+Thursday is a public holiday, on the client's workday before it (DOMAIN.md,
+"Evaluation and its due date"). An extension moves the last day, and the due day
+is computed from it again.
+
+Two notions of "workday": the client's (their schedule days, not a holiday), which
+counts the internship; and the office's (Monday to Friday, not a holiday), which is
+when a workplace hears from the bot ahead of something (`office_day_before`).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 import holidays
@@ -16,6 +22,10 @@ import holidays
 from bot.store.models import Internship, Schedule
 
 THURSDAY = 3
+# The evaluation is due on this weekday (DOMAIN.md).
+EVALUATION_WEEKDAY = THURSDAY
+# The workplace's week, for messages sent "the workday before" something.
+OFFICE_WEEK = Schedule(frozenset(range(5)), time(9, 0), time(17, 0))
 # An internship never spans more than this many calendar days; guards the loops
 # against a schedule with no workdays at all.
 MAX_SPAN_DAYS = 3 * 365
@@ -58,7 +68,7 @@ def last_day(internship: Internship) -> date:
 
 
 def previous_workday(day: date, schedule: Schedule) -> date:
-    """The client's last workday before `day`."""
+    """The last workday of `schedule` before `day`."""
     candidate = day - timedelta(days=1)
     for _ in range(MAX_SPAN_DAYS):
         if is_workday(candidate, schedule):
@@ -67,13 +77,23 @@ def previous_workday(day: date, schedule: Schedule) -> date:
     raise ValueError("the schedule has no workdays")
 
 
+def office_day_before(day: date) -> date:
+    """The last weekday (Monday to Friday, not a public holiday) before `day`."""
+    return previous_workday(day, OFFICE_WEEK)
+
+
 def evaluation_due_day(start: date, schedule: Schedule, total_workdays: int) -> date:
-    """The due day of the evaluation (see the module docstring for the rule)."""
-    end = workdays_from(start, schedule, total_workdays)[-1]
-    thursday = end - timedelta(days=(end.weekday() - THURSDAY) % 7)
-    if is_public_holiday(thursday):
-        return previous_workday(thursday, schedule)
-    return thursday
+    """The due day of the evaluation of an internship.
+
+    The last Thursday on or before the last day; when that Thursday is a public
+    holiday, the client's workday before it. It is never before the first day: a
+    very short internship (no Thursday in it) is due on its last day.
+    """
+    days = workdays_from(start, schedule, total_workdays)
+    first, end = days[0], days[-1]
+    thursday = end - timedelta(days=(end.weekday() - EVALUATION_WEEKDAY) % 7)
+    due = previous_workday(thursday, schedule) if is_public_holiday(thursday) else thursday
+    return due if due >= first else end
 
 
 def due_day(internship: Internship) -> date:

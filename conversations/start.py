@@ -1,10 +1,15 @@
 """Start: link a Telegram account with an invite link, and welcome everyone else.
 
 - `/start <token>` (the invite deep link): binds the account to the person the
-  caseworker created, greets them by name and shows their menu.
-- `/start` from a linked person: their menu again; from anyone else: what the
-  bot is and how to get access.
-- `/help` and `/cancel` outside any flow.
+  caseworker created and greets them by name. A client then chooses their
+  language first (`conversations.language`) and gets the menu in it; employer
+  contacts, caseworkers and admins get Dutch and their menu at once.
+- A bad invite (malformed, unknown, used, expired, meant for someone already
+  linked, or too many failures in a row) gets an answer that says what to do,
+  and nothing changes. An account that is already linked is never switched.
+- `/start` from a linked person: their menu again (or the language question when
+  they have none yet); from anyone else: what the bot is and how to get access.
+- `/help` outside any flow.
 """
 
 from __future__ import annotations
@@ -15,14 +20,21 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import menus
+from bot import access, menus
 from bot.accounts import LinkResult, redeem
 from bot.context import BotContext
-from bot.i18n import N_
+from bot.i18n import N_, I18n
 from bot.menus import Action
-from bot.store.models import Person
+from bot.store.models import Person, Role
+from conversations import language
 
 log = logging.getLogger(__name__)
+
+ABOUT_THE_BOT = N_(
+    "Hello! I am the work-experience bot of OCMW Antwerpen. I help people in a "
+    "work-experience internship, their workplace and their caseworker.\n\n"
+    "To use me, you need a personal link. Please ask your caseworker for it."
+)
 
 LINK_PROBLEMS = {
     LinkResult.MALFORMED: N_("This link does not work. Please ask your caseworker for a new link."),
@@ -53,12 +65,11 @@ async def start(update: Update, context: BotContext) -> None:
         await link(update, context, context.args[0])
         return
     if context.person is None:
-        await message.reply_text(
-            context._(
-                "Hello! I am the work-experience bot of OCMW Antwerpen. I help people in a "
-                "work-experience internship, their workplace and their caseworker.\n\n"
-                "To use me, you need a personal link. Please ask your caseworker for it."
-            )
+        await access.explain_to_stranger(update, context, ABOUT_THE_BOT)
+        return
+    if context.person.language is None:
+        await menus.ask_language(
+            context.bot, message.chat_id, context.services.i18n, context._(menus.LANGUAGE_QUESTION)
         )
         return
     await show_menu(
@@ -84,13 +95,16 @@ async def link(update: Update, context: BotContext, token: str) -> None:
         )
         return
     if linking.result is not LinkResult.LINKED or linking.person is None:
-        await message.reply_text(context.translator.plain(LINK_PROBLEMS[linking.result]))
+        await access.explain_to_stranger(update, context, LINK_PROBLEMS[linking.result])
         return
     person = linking.person
     context.person = person
     context.translator = context.services.i18n.translator(
         context.services.i18n.pick(person.language, user.language_code)
     )
+    if person.role == Role.CLIENT:
+        await language.ask_after_linking(update, context, person)
+        return
     await show_menu(
         update,
         context,
@@ -118,7 +132,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     )
 
 
-def handlers(i18n: Any) -> list[BaseHandler[Any, Any, Any]]:
+def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     return [
         CommandHandler("start", start),
         *menus.entry_points(i18n, Action.HELP, help_command),

@@ -102,6 +102,7 @@ class FakeTelegram(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], SentMessage] = {}
+        self._by_chat: dict[int, list[SentMessage]] = {}
         self.files: dict[str, bytes] = {}
         self.faults: list[Fault] = []
         self.blocked_chats: set[int] = set()
@@ -213,9 +214,9 @@ class FakeTelegram(BaseRequest):
 
     def _record(self, method: str, chat_id: int, data: dict[str, Any], markup: Any) -> None:
         text = data.get("text") or data.get("caption") or ""
-        self.messages[(chat_id, data["message_id"])] = SentMessage(
-            chat_id, data["message_id"], method, text, markup, data
-        )
+        sent = SentMessage(chat_id, data["message_id"], method, text, markup, data)
+        self.messages[(chat_id, data["message_id"])] = sent
+        self._by_chat.setdefault(chat_id, []).append(sent)
         self._sent.set()
 
     async def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
@@ -249,6 +250,9 @@ class FakeTelegram(BaseRequest):
             scope = json.dumps(params.get("scope"), sort_keys=True)
             self.commands[scope] = list(params["commands"])
             return True
+        if method == "deleteMyCommands":
+            self.commands.pop(json.dumps(params.get("scope"), sort_keys=True), None)
+            return True
         return True
 
     def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
@@ -260,11 +264,14 @@ class FakeTelegram(BaseRequest):
             if "caption" in params:
                 extra["caption"] = params["caption"]
             if method == "sendPhoto":
-                extra["photo"] = [_file_json(str(params["photo"]), files)]
+                extra["photo"] = [_file_json(self._file_id("photo", params, files))]
             elif method == "sendDocument":
-                extra["document"] = _file_json(str(params["document"]), files)
+                extra["document"] = _file_json(self._file_id("document", params, files))
             elif method == "sendVoice":
-                extra["voice"] = {**_file_json(str(params["voice"]), files), "duration": 3}
+                extra["voice"] = {
+                    **_file_json(self._file_id("voice", params, files)),
+                    "duration": 3,
+                }
             elif method == "sendLocation":
                 extra["location"] = {
                     "latitude": params["latitude"],
@@ -278,6 +285,16 @@ class FakeTelegram(BaseRequest):
         data = self._message(chat_id, extra)
         self._record(method, chat_id, data, markup)
         return data
+
+    def _file_id(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> str:
+        """The file id of a sent file: the one given, or a new one for uploaded bytes."""
+        reference = params.get(name)
+        if isinstance(reference, str) and not reference.startswith("attach://"):
+            return reference
+        key = reference[len("attach://") :] if isinstance(reference, str) else name
+        file_id = f"upload{next(self._ids)}"
+        self.files[file_id] = files.get(key, b"")
+        return file_id
 
     def _edit(self, method: str, params: dict[str, Any]) -> Any:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
@@ -329,7 +346,7 @@ class FakeTelegram(BaseRequest):
     # Reading what happened
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
-        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
+        return list(self._by_chat.get(chat_id, []))
 
     def calls_of(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
@@ -344,7 +361,7 @@ def _error(
     return code, json.dumps(body).encode()
 
 
-def _file_json(file_id: str, files: dict[str, bytes]) -> dict[str, Any]:
+def _file_json(file_id: str) -> dict[str, Any]:
     return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 1000}
 
 

@@ -80,3 +80,26 @@ def test_every_language_is_shipped_for_every_domain() -> None:
     for language in LANGUAGES:
         folder = LOCALES_DIR / language / "LC_MESSAGES"
         assert {p.stem for p in folder.glob("*.po")} == set(DOMAINS), language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_message_means_the_same_in_every_domain(language: str) -> None:
+    """A language's domains are merged into one catalog, so one message id has one text.
+
+    Two domains translating the same id differently would silently show only one of
+    them; a text several flows share belongs once, in the `bot` domain (`bot.flows`).
+    """
+    texts: dict[str, dict[str, str]] = {}
+    for domain in sorted(DOMAINS):
+        for message in load(language, domain):
+            if message.id and not message.fuzzy:
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                texts.setdefault(msgid, {})[domain] = str(message.string)
+    clashes = [
+        f"{msgid!r}: {by_domain}"
+        for msgid, by_domain in sorted(texts.items())
+        if len(set(by_domain.values())) > 1
+    ]
+    assert not clashes, f"{language}: translated differently in different domains:\n" + "\n".join(
+        clashes
+    )

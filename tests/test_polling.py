@@ -1,27 +1,95 @@
-"""The real polling loop (PTB's Updater) over the fake transport."""
+"""The real polling loop (`bot.polling.Poller`) over the fake transport."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from telegram import Update
 
-from tests.harness import BotHarness
+from bot.polling import Poller
+from bot.store import processed
+from tests.harness import BotHarness, ChatUser
+
+
+def start_update(user: ChatUser, text: str = "/start") -> dict[str, Any]:
+    command = text.split()[0]
+    return user.update_json(
+        {"text": text, "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}]}
+    )
+
+
+async def poll_until(bot: BotHarness, *users: ChatUser) -> Poller:
+    """Run a poller until each user got (one more) message, then stop it as SIGTERM would."""
+    poller = Poller(bot.app, timeout=1, max_pause=0.01)
+    expected = [(user, len(user.inbox) + 1) for user in users]
+    task = asyncio.create_task(poller.run())
+    try:
+        for user, count in expected:
+            await bot.fake.wait_for_message(user.id, count)
+    finally:
+        poller.stop()
+        await task
+    return poller
 
 
 async def test_polling_loop_answers_an_unknown_user(bot: BotHarness) -> None:
     stranger = bot.user("Jan")
-    bot.fake.queue_update(
-        stranger.update_json(
-            {"text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}
-        )
-    )
-    await bot.app.start()
-    assert bot.app.updater is not None
-    await bot.app.updater.start_polling(
-        poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
-    )
-    try:
-        await bot.fake.wait_for_message(stranger.id)
-    finally:
-        await bot.app.updater.stop()
-        await bot.app.stop()
+    bot.fake.queue_update(start_update(stranger))
+    await poll_until(bot, stranger)
     assert "persoonlijke link" in stranger.last_text
+
+
+async def test_the_offset_passes_an_update_only_after_it_is_committed(bot: BotHarness) -> None:
+    users = [bot.user(f"U{i}") for i in range(3)]
+    updates = [start_update(u) for u in users]
+    for update in updates:
+        bot.fake.queue_update(update)
+    poller = await poll_until(bot, *users)
+    assert poller.offset == updates[-1]["update_id"] + 1
+    # Stopping confirmed them: Telegram has nothing left to send.
+    assert bot.fake.updates == []
+    for update in updates:
+        assert await processed.is_processed(bot.services.db, update["update_id"])
+
+
+async def test_after_a_crash_telegram_sends_them_again_and_they_are_skipped(
+    bot: BotHarness,
+) -> None:
+    jan, piet = bot.user("Jan"), bot.user("Piet")
+    first, second = start_update(jan), start_update(piet)
+    # Handled and committed, but the bot died before telling Telegram (no getUpdates after).
+    await bot.app.process_update(_update(bot, first))
+    assert len(jan.inbox) == 1
+    bot.fake.queue_update(first)
+    bot.fake.queue_update(second)
+    await poll_until(bot, piet)
+    assert len(jan.inbox) == 1, "a committed update was handled twice"
+    assert len(piet.inbox) == 1
+
+
+async def test_telegram_failing_on_the_reply_means_the_update_is_handled_again(
+    bot: BotHarness,
+) -> None:
+    jan = bot.user("Jan")
+    bot.fake.fail("timeout", method="sendMessage", times=2)
+    bot.fake.fail("server_error", method="sendMessage", times=2)
+    update = start_update(jan)
+    bot.fake.queue_update(update)
+    await poll_until(bot, jan)
+    assert len(jan.inbox) == 1
+    assert "persoonlijke link" in jan.last_text
+    assert await processed.is_processed(bot.services.db, update["update_id"])
+
+
+async def test_getupdates_failing_only_delays(bot: BotHarness) -> None:
+    jan = bot.user("Jan")
+    bot.fake.fail("network", method="getUpdates", times=3)
+    bot.fake.fail("retry_after", method="getUpdates", times=1, retry_after=0)
+    bot.fake.queue_update(start_update(jan))
+    await poll_until(bot, jan)
+    assert len(jan.inbox) == 1
+
+
+def _update(bot: BotHarness, data: dict[str, Any]) -> Update | None:
+    return Update.de_json(data, bot.app.bot)

@@ -107,3 +107,67 @@ async def set_status(
         "WHERE id = ?",
         (status.value, outcome, to_db(now), internship_id),
     )
+
+
+async def extend(db: Database, internship_id: int, workdays: int, now: datetime) -> None:
+    """Add `workdays` to the internship (the last day and evaluation due day move)."""
+    await db.execute(
+        "UPDATE internships SET extension_workdays = extension_workdays + ?, updated_at = ? "
+        "WHERE id = ?",
+        (workdays, to_db(now), internship_id),
+    )
+
+
+async def move_start(db: Database, internship_id: int, start: date, now: datetime) -> None:
+    await db.execute(
+        "UPDATE internships SET start_date = ?, updated_at = ? WHERE id = ?",
+        (start.isoformat(), to_db(now), internship_id),
+    )
+
+
+async def reassign(db: Database, internship_id: int, caseworker_id: int, now: datetime) -> None:
+    await db.execute(
+        "UPDATE internships SET caseworker_id = ?, updated_at = ? WHERE id = ?",
+        (caseworker_id, to_db(now), internship_id),
+    )
+
+
+async def cancel(db: Database, internship_id: int, now: datetime) -> None:
+    await set_status(db, internship_id, InternshipStatus.CANCELLED, now)
+
+
+async def close(
+    db: Database,
+    internship_id: int,
+    outcome: str,
+    contract_signed_on: date | None,
+    now: datetime,
+    second_chance: bool = False,
+) -> None:
+    """Close with the outcome (and the contract-signing date after a favourable one)."""
+    await db.execute(
+        "UPDATE internships SET status = 'closed', outcome = ?, contract_signed_on = ?, "
+        "second_chance = ?, updated_at = ? WHERE id = ?",
+        (
+            outcome,
+            contract_signed_on.isoformat() if contract_signed_on else None,
+            int(second_chance),
+            to_db(now),
+            internship_id,
+        ),
+    )
+
+
+async def set_previous(db: Database, internship_id: int, previous_id: int) -> None:
+    """Mark `internship_id` as the second chance after `previous_id`."""
+    await db.execute(
+        "UPDATE internships SET previous_internship_id = ? WHERE id = ?",
+        (previous_id, internship_id),
+    )
+
+
+async def visible_to(db: Database, person_id: int | None) -> list[Internship]:
+    """Open internships of one caseworker, or of everyone when `person_id` is None."""
+    if person_id is None:
+        return await all_open(db)
+    return await open_for_caseworker(db, person_id)

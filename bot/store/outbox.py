@@ -32,8 +32,11 @@ async def add(
     kind: str = "",
     dedupe_key: str | None = None,
 ) -> int:
-    """Queue a message; with a `dedupe_key` already queued, nothing is added (returns 0)."""
-    return await db.execute(
+    """Queue a message; with a `dedupe_key` already queued, nothing is added.
+
+    Returns how many rows were added (0 or 1).
+    """
+    return await db.execute_rowcount(
         "INSERT INTO outbox (recipient_id, chat_id, method, payload, kind, dedupe_key, "
         "created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (dedupe_key) DO NOTHING",

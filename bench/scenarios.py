@@ -1,0 +1,222 @@
+"""The benchmark scenarios; each prints one JSON line of figures (run by bench/__main__.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import AIORateLimiter, BaseRateLimiter
+
+from bench import seed
+from bench.echo import measure_echo
+from bench.pacing import SpacedRateLimiter
+from bench.timed import EnforcingTelegram, RealTimeHarness, ShiftedClock, TimedHarness
+from bot.app import build_application, open_services
+from bot.clock import FakeClock, to_db
+from bot.config import Settings
+from bot.store import outbox
+from bot.store.models import Role
+from tests import factories
+from tests.harness import BOT_USERNAME, TEST_TOKEN, ChatUser
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# A Monday inside the benchmark internships, before the workday starts.
+MONDAY_MORNING = datetime(2026, 11, 30, 7, 0, tzinfo=BRUSSELS)
+MONDAY = MONDAY_MORNING.date()
+# The evaluation of internships starting that Monday is due on Thursday 10 December.
+THURSDAY_EVALUATION = datetime(2026, 12, 10, 8, 0, tzinfo=BRUSSELS)
+# Fan-out variants: the application as built, PTB's limiter without burst, evenly spaced.
+AS_BUILT, AIO_NO_BURST, SPACED = 0, 1, 2
+# One employer submitting hours for every this many clients reporting sick.
+EMPLOYER_SHARE = 5
+Step = Callable[[], Awaitable[object]]
+
+
+def limiter(variant: int) -> BaseRateLimiter[Any] | None:
+    """The rate limiter of a fan-out variant; None: the one `build_application` chose."""
+    if variant == AIO_NO_BURST:
+        # PTB's limiter without its burst of 30: one request every 1/29 s.
+        return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29)
+    if variant == SPACED:
+        return SpacedRateLimiter(29)
+    return None
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def settings_in(folder: str) -> Settings:
+    return Settings(
+        token=TEST_TOKEN, database_path=Path(folder) / "bench.sqlite3", bot_username=BOT_USERNAME
+    )
+
+
+async def echo(updates: int) -> dict[str, float]:
+    timings = await measure_echo(updates, users=max(1, updates // 6))
+    return {"updates_per_s": len(timings) / sum(timings), "p99_ms": percentile(timings, 0.99) * 1e3}
+
+
+def client_steps(client: ChatUser) -> list[Step]:
+    """A complete sick report, tap by tap, as a client does it (tests/test_sick_report.py)."""
+    return [
+        lambda: client.send("🤒 Ik ben ziek"),
+        lambda: client.press("Vandaag"),
+        lambda: client.press("1 dag"),
+        lambda: client.press("✅ Ik ben bij de dokter geweest"),
+        lambda: client.press("✅ Ja, versturen"),
+    ]
+
+
+def employer_steps(employer: ChatUser) -> list[Step]:
+    """Hours per day for one trainee: one tap per normal day (tests/test_hours.py)."""
+    return [
+        lambda: employer.send("⏱ Stage-uren"),
+        lambda: employer.press("📅 Per dag"),
+        *[lambda: employer.press("✅ 8u00") for _ in range(9)],
+        lambda: employer.press("✅ Bevestigen en versturen"),
+    ]
+
+
+async def populate(h: TimedHarness, clients: int, employers: int | None = None) -> list[list[Step]]:
+    """Clients in running internships, each with the steps of a full sick report, and
+    employers (one trainee each, at their own workplace) with the steps of their hours."""
+    if employers is None:
+        employers = clients // EMPLOYER_SHARE
+    caseworker, _ = await factories.person(h, Role.CASEWORKER, "An Peeters")
+    place = await factories.workplace(h)
+    contact, _ = await factories.person(h, Role.EMPLOYER, "Mieke Janssens", workplace=place)
+    scripts = []
+    for n in range(clients):
+        client, chat = await factories.person(h, Role.CLIENT, f"Klant {n}")
+        await factories.internship(h, client, place, caseworker, contact, start=MONDAY)
+        scripts.append(client_steps(chat))
+    for n in range(employers):
+        own_place = await factories.workplace(h, f"Werkplaats {n}")
+        mentor, chat = await factories.person(h, Role.EMPLOYER, f"Mentor {n}", workplace=own_place)
+        trainee, _ = await factories.person(h, Role.CLIENT, f"Stagiair {n}")
+        await factories.internship(h, trainee, own_place, caseworker, mentor, start=MONDAY)
+        scripts.append(employer_steps(chat))
+    return scripts
+
+
+async def conversation(clients: int, past: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        h = await TimedHarness.start(settings_in(folder), FakeClock(MONDAY_MORNING))
+        try:
+            if past:
+                await seed.past_internships(h.services.db, past, to_db(MONDAY_MORNING))
+            scripts = await populate(h, clients)
+            h.start_timing()
+            started = time.perf_counter()
+            # Round robin: every client is in the middle of a conversation at once.
+            for step in range(max(len(s) for s in scripts)):
+                for script in scripts:
+                    if step < len(script):
+                        await script[step]()
+                await h.deliver()
+            wall = time.perf_counter() - started
+        finally:
+            await h.stop()
+    timings = h.timings
+    return {
+        "updates_per_s": len(timings) / sum(timings),
+        "wall_updates_per_s": len(timings) / wall,
+        "mean_ms": sum(timings) / len(timings) * 1e3,
+        "p50_ms": percentile(timings, 0.5) * 1e3,
+        "p99_ms": percentile(timings, 0.99) * 1e3,
+        "updates": len(timings),
+    }
+
+
+async def fanout(internships: int, variant: int = AS_BUILT) -> dict[str, float]:
+    """Evaluation reminders for many internships due the same Thursday morning, delivered
+    through the rate limiter to a fake Bot API that answers 429 above 30 messages a second.
+
+    The clock runs in real time, so the application is built exactly as in production
+    (rate limiter, per-chat pacing). `variant` replaces the rate limiter (see `limiter`).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        clock = ShiftedClock(MONDAY_MORNING)
+        services = await open_services(settings_in(folder), clock)
+        fake = EnforcingTelegram(limit=30)
+        app = build_application(services, request=fake, get_updates_request=fake)
+        if variant != AS_BUILT:
+            # Bench-only: the rate limiter under test instead of the production one.
+            app.bot._rate_limiter = limiter(variant)
+        await app.initialize()
+        try:
+            h = RealTimeHarness(services, app, fake)
+            caseworker, _ = await factories.person(h, Role.CASEWORKER, "An Peeters")
+            for n in range(internships):
+                place = await factories.workplace(h, f"Werkplaats {n}")
+                contact, _ = await factories.person(
+                    h, Role.EMPLOYER, f"Mentor {n}", workplace=place
+                )
+                client, _ = await factories.person(h, Role.CLIENT, f"Klant {n}")
+                await factories.internship(h, client, place, caseworker, contact, start=MONDAY)
+            # The heads-ups went out on Wednesday afternoon; the bot has been running since
+            # (its start-up replanning is behind it) and its outbox is empty.
+            await services.db.execute(
+                "UPDATE reminders SET status = 'sent', done_at = ? WHERE kind = ?",
+                (to_db(THURSDAY_EVALUATION - timedelta(hours=18)), "evaluation_heads_up"),
+            )
+            clock.set(THURSDAY_EVALUATION - timedelta(minutes=1))
+            await services.reminders.dispatch_due(services)
+            await services.db.execute("UPDATE outbox SET status = 'sent' WHERE status = 'pending'")
+
+            clock.set(THURSDAY_EVALUATION)
+            started = time.perf_counter()
+            queued = await services.reminders.dispatch_due(services)
+            compute = time.perf_counter() - started
+            started = time.perf_counter()
+            while (await outbox.count_by_status(services.db)).get("pending", 0):
+                await services.outbox.drain(app.bot)
+                await asyncio.sleep(0.01)
+            deliver = time.perf_counter() - started
+            failed = (await outbox.count_by_status(services.db)).get("failed", 0)
+        finally:
+            await app.shutdown()
+            await services.db.close()
+    return {
+        "compute_s": compute,
+        "queued": queued,
+        "delivered": fake.delivered,
+        "deliver_s": deliver,
+        "rate_per_s": fake.delivered / deliver if deliver else 0.0,
+        "retry_after": fake.retry_afters,
+        "failed": failed,
+    }
+
+
+async def memory(active: int, in_progress: int) -> dict[str, float]:
+    """Peak RSS with many active internships and conversations halfway."""
+    with tempfile.TemporaryDirectory() as folder:
+        h = await TimedHarness.start(settings_in(folder), FakeClock(MONDAY_MORNING))
+        try:
+            scripts = await populate(h, active)
+            for script in scripts[:in_progress]:
+                for step in script[:3]:
+                    await step()
+        finally:
+            await h.stop()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"peak_rss_mb": peak_kb / 1024}
+
+
+SCENARIOS = {"echo": echo, "conversation": conversation, "fanout": fanout, "memory": memory}
+
+if __name__ == "__main__":
+    name, *numbers = sys.argv[1:]
+    figures = asyncio.run(SCENARIOS[name](*(int(n) for n in numbers)))  # type: ignore[operator]
+    print(json.dumps(figures))

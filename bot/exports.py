@@ -1,0 +1,563 @@
+"""CSV in and out, shared by the bot and the command line.
+
+- `hours_rows` / `hours_csv`: one row per internship overlapping a period, with its
+  client, workplace, caseworker, dates, hours, premium and whether the hours are locked.
+- `import_internships`: many internships at once from a CSV file. Every row is checked
+  first; one bad row and nothing is imported (`ImportFailed` lists every problem with
+  its line number).
+
+Also the parsing of dates, weekdays and times as Belgian people type them, used by
+the caseworker flows too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot import accounts, workdays
+from bot.config import Settings
+from bot.parsing import Yearless, parse_clock, parse_day, parse_weekdays
+from bot.services import Services
+from bot.store import audit, caseload, internships, people, workplaces
+from bot.store.internships import NewInternship
+from bot.store.models import Internship, Person, Role, Schedule, Workplace, WorkplaceKind
+
+CSV_DELIMITER = ";"
+MAX_WORKDAYS = 60
+
+# Export
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    internship_id: int
+    client: str
+    workplace: str
+    caseworker: str
+    start_date: date
+    last_day: date
+    status: str
+    outcome: str
+    minutes: int | None
+    premium_cents: int | None
+    locked: bool
+
+
+EXPORT_COLUMNS = [
+    "internship_id",
+    "client",
+    "workplace",
+    "caseworker",
+    "start_date",
+    "last_day",
+    "status",
+    "outcome",
+    "hours",
+    "minutes",
+    "premium_eur",
+    "premium_cents",
+    "hours_locked",
+]
+
+
+def premium_cents(minutes: int, cents_per_hour: int) -> int:
+    """The encouragement premium for these minutes, rounded to the nearest cent."""
+    return (minutes * cents_per_hour + 30) // 60
+
+
+async def hours_rows(
+    services: Services, first: date, last: date, caseworker_id: int | None = None
+) -> list[HoursRow]:
+    """Every internship (not cancelled) overlapping the period, of one caseworker or all."""
+    db = services.db
+    chosen: list[tuple[Internship, date]] = []
+    for internship in await caseload.internships_starting_until(db, last):
+        if caseworker_id is not None and internship.caseworker_id != caseworker_id:
+            continue
+        end = workdays.last_day(internship)
+        if end >= first:
+            chosen.append((internship, end))
+    ids = [i.id for i, _ in chosen]
+    hours = await caseload.latest_hours(db, ids)
+    locks = await caseload.hours_locks(db, ids)
+    names = await _names(services, [i for i, _ in chosen])
+    rows = []
+    for internship, end in chosen:
+        submitted = hours.get(internship.id)
+        minutes = submitted.total_minutes if submitted else None
+        rows.append(
+            HoursRow(
+                internship_id=internship.id,
+                client=names.get(("p", internship.client_id), ""),
+                workplace=names.get(("w", internship.workplace_id), ""),
+                caseworker=names.get(("p", internship.caseworker_id), ""),
+                start_date=internship.start_date,
+                last_day=end,
+                status=internship.status.value,
+                outcome=internship.outcome or "",
+                minutes=minutes,
+                premium_cents=(
+                    premium_cents(minutes, services.settings.premium_per_hour_cents)
+                    if minutes is not None
+                    else None
+                ),
+                locked=internship.id in locks,
+            )
+        )
+    return rows
+
+
+async def _names(services: Services, chosen: list[Internship]) -> dict[tuple[str, int], str]:
+    names: dict[tuple[str, int], str] = {}
+    for internship in chosen:
+        for person_id in (internship.client_id, internship.caseworker_id):
+            if ("p", person_id) not in names:
+                person = await people.get(services.db, person_id)
+                names["p", person_id] = person.name if person else ""
+        if ("w", internship.workplace_id) not in names:
+            place = await workplaces.get(services.db, internship.workplace_id)
+            names["w", internship.workplace_id] = place.name if place else ""
+    return names
+
+
+def _decimal(cents_or_hundredths: int) -> str:
+    """2550 -> "25,50" (a decimal comma, as Belgian spreadsheets expect)."""
+    return f"{cents_or_hundredths // 100},{cents_or_hundredths % 100:02d}"
+
+
+def hours_csv(rows: list[HoursRow]) -> str:
+    """The export as CSV text: semicolons and decimal commas, for Belgian spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        hundredths = None if row.minutes is None else (row.minutes * 100 + 30) // 60
+        writer.writerow(
+            [
+                row.internship_id,
+                row.client,
+                row.workplace,
+                row.caseworker,
+                row.start_date.isoformat(),
+                row.last_day.isoformat(),
+                row.status,
+                row.outcome,
+                "" if hundredths is None else _decimal(hundredths),
+                "" if row.minutes is None else row.minutes,
+                "" if row.premium_cents is None else _decimal(row.premium_cents),
+                "" if row.premium_cents is None else row.premium_cents,
+                "yes" if row.locked else "no",
+            ]
+        )
+    return out.getvalue()
+
+
+def hours_csv_bytes(rows: list[HoursRow]) -> bytes:
+    # With a byte-order mark, spreadsheet programs read the names' accents right.
+    return hours_csv(rows).encode("utf-8-sig")
+
+
+# Import
+
+IMPORT_COLUMNS = [
+    "client_name",
+    "client_language",
+    "workplace",
+    "workplace_address",
+    "workplace_kind",
+    "contact_name",
+    "caseworker",
+    "start_date",
+    "weekdays",
+    "day_start",
+    "day_end",
+    "workdays",
+    "meeting_point",
+    "first_day_contact",
+    "what_to_bring",
+    "dutch_lessons",
+]
+REQUIRED_COLUMNS = ["client_name", "workplace", "caseworker", "start_date"]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class ImportFailed(Exception):
+    """The file was not imported; `problems` says why, line by line."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class _Row:
+    line: int
+    client_name: str
+    client_language: str
+    workplace: Workplace | None
+    workplace_name: str
+    workplace_address: str
+    contact_name: str
+    caseworker: Person
+    start: date
+    schedule: Schedule
+    length: int
+    meeting_point: str
+    first_day_contact: str
+    what_to_bring: str
+    dutch_lessons: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    person: Person
+    token: str
+
+
+@dataclass
+class ImportResult:
+    internships: list[Internship] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)
+
+
+def _read_csv(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    for values in reader:
+        if not header:
+            header = [v.strip().lower() for v in values]
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        padded = [*values, *[""] * (len(header) - len(values))]
+        rows.append((reader.line_num, dict(zip(header, (v.strip() for v in padded), strict=False))))
+    return header, rows
+
+
+async def check_import(services: Services, text: str) -> list[_Row]:
+    """Every row of the file checked; raises `ImportFailed` listing all problems."""
+    header, raw_rows = _read_csv(text)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in IMPORT_COLUMNS]
+    if missing or unknown:
+        reasons = []
+        if missing:
+            reasons.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            reasons.append(f"unknown column(s) {', '.join(unknown)}")
+        raise ImportFailed([ImportProblem(1, "; ".join(reasons))])
+    if not raw_rows:
+        raise ImportFailed([ImportProblem(1, "the file has no internships")])
+    context = await _ImportContext.load(services)
+    problems: list[ImportProblem] = []
+    checked: list[_Row] = []
+    seen_clients: dict[str, int] = {}
+    for line, values in raw_rows:
+        try:
+            row = context.check(line, values)
+        except ValueError as exc:
+            problems.append(ImportProblem(line, str(exc)))
+            continue
+        key = row.client_name.casefold()
+        if key in seen_clients:
+            problems.append(
+                ImportProblem(
+                    line, f"client {row.client_name!r} is also on line {seen_clients[key]}"
+                )
+            )
+            continue
+        seen_clients[key] = line
+        checked.append(row)
+    if problems:
+        raise ImportFailed(problems)
+    return checked
+
+
+@dataclass
+class _ImportContext:
+    today: date
+    languages: list[str]
+    default_language: str
+    workplaces: dict[str, Workplace]
+    caseworkers: dict[str, list[Person]]
+    caseworkers_by_id: dict[int, Person]
+    # Workplaces new in this file (the first row naming one gives its address).
+    new_workplaces: set[str] = field(default_factory=set)
+
+    @classmethod
+    async def load(cls, services: Services) -> _ImportContext:
+        staff = [
+            *await people.by_role(services.db, Role.CASEWORKER),
+            *await people.by_role(services.db, Role.ADMIN),
+        ]
+        by_name: dict[str, list[Person]] = {}
+        for person in staff:
+            by_name.setdefault(person.name.casefold(), []).append(person)
+        return cls(
+            today=services.clock.now().astimezone(services.settings.timezone).date(),
+            languages=services.i18n.codes,
+            default_language=services.i18n.default_language,
+            workplaces={w.name.casefold(): w for w in await workplaces.all_workplaces(services.db)},
+            caseworkers=by_name,
+            caseworkers_by_id={p.id: p for p in staff},
+        )
+
+    def check(self, line: int, values: dict[str, str]) -> _Row:
+        """One row, or ValueError with the reason."""
+        for column in REQUIRED_COLUMNS:
+            if not values.get(column):
+                raise ValueError(f"{column} is empty")
+        language = (values.get("client_language") or self.default_language).lower()
+        if language not in self.languages:
+            raise ValueError(
+                f"client_language {language!r} is not one of {', '.join(self.languages)}"
+            )
+        workplace = self.workplaces.get(values["workplace"].casefold())
+        kind_text = (values.get("workplace_kind") or "nonprofit").lower()
+        if kind_text not in ("nonprofit", "private"):
+            raise ValueError("workplace_kind must be nonprofit or private")
+        kind = workplace.kind if workplace else WorkplaceKind(kind_text)
+        if kind == WorkplaceKind.PRIVATE:
+            raise ValueError("a private workplace has no internship (the contract starts at once)")
+        if workplace is None:
+            key = values["workplace"].casefold()
+            if key not in self.new_workplaces and not values.get("workplace_address"):
+                raise ValueError(f"new workplace {values['workplace']!r} needs a workplace_address")
+            self.new_workplaces.add(key)
+        caseworker = self._caseworker(values["caseworker"])
+        start = parse_day(values["start_date"], self.today, Yearless.NEXT)
+        if start is None:
+            raise ValueError(
+                f"start_date {values['start_date']!r} is not a date (write it as 30/11/2026)"
+            )
+        if start < self.today:
+            raise ValueError(f"start_date {start.isoformat()} is in the past")
+        days = parse_weekdays(values.get("weekdays") or "ma-vr")
+        if days is None:
+            raise ValueError(f"weekdays {values.get('weekdays')!r} not understood (e.g. ma,di,wo)")
+        day_start = parse_clock(values.get("day_start") or "08:30")
+        day_end = parse_clock(values.get("day_end") or "16:30")
+        if day_start is None or day_end is None or day_end <= day_start:
+            raise ValueError("day_start and day_end must be times such as 08:30 and 16:30")
+        length_text = values.get("workdays") or "9"
+        if not length_text.isdigit() or not 1 <= int(length_text) <= MAX_WORKDAYS:
+            raise ValueError(f"workdays must be a number from 1 to {MAX_WORKDAYS}")
+        schedule = Schedule(days, day_start, day_end)
+        return _Row(
+            line=line,
+            client_name=values["client_name"],
+            client_language=language,
+            workplace=workplace,
+            workplace_name=values["workplace"],
+            workplace_address=values.get("workplace_address", ""),
+            contact_name=values.get("contact_name", ""),
+            caseworker=caseworker,
+            start=workdays.workdays_from(start, schedule, 1)[0],
+            schedule=schedule,
+            length=int(length_text),
+            meeting_point=values.get("meeting_point", ""),
+            first_day_contact=values.get("first_day_contact", ""),
+            what_to_bring=values.get("what_to_bring", ""),
+            dutch_lessons=values.get("dutch_lessons", ""),
+        )
+
+    def _caseworker(self, text: str) -> Person:
+        if text.isdigit() and int(text) in self.caseworkers_by_id:
+            return self.caseworkers_by_id[int(text)]
+        found = self.caseworkers.get(text.casefold(), [])
+        if not found:
+            raise ValueError(f"caseworker {text!r} is not known (use their name or id)")
+        if len(found) > 1:
+            raise ValueError(f"several caseworkers are called {text!r}: use their id")
+        return found[0]
+
+
+async def import_internships(
+    services: Services, text: str, created_by: int | None = None
+) -> ImportResult:
+    """Check the whole file, then create everything in one transaction (all or nothing)."""
+    rows = await check_import(services, text)
+    db, now = services.db, services.clock.now()
+    result = ImportResult()
+    new_workplaces: dict[str, Workplace] = {}
+    contacts: dict[tuple[int, str], Person] = {}
+    async with db.transaction():
+        for row in rows:
+            place = row.workplace or new_workplaces.get(row.workplace_name.casefold())
+            if place is None:
+                place = await workplaces.create(
+                    db, row.workplace_name, now, address=row.workplace_address
+                )
+                new_workplaces[row.workplace_name.casefold()] = place
+                await audit.record(db, now, created_by, "workplace.created", "workplace", place.id)
+            contact = await _contact(
+                services, place, row.contact_name, contacts, result, created_by
+            )
+            client = await people.create(
+                db,
+                Role.CLIENT,
+                row.client_name,
+                now,
+                language=row.client_language,
+                created_by=created_by,
+            )
+            token = await accounts.create_invite(services, client, created_by)
+            result.invitations.append(Invitation(client, token))
+            internship = await internships.create(
+                db,
+                NewInternship(
+                    client_id=client.id,
+                    workplace_id=place.id,
+                    caseworker_id=row.caseworker.id,
+                    start_date=row.start,
+                    employer_contact_id=contact.id if contact else None,
+                    schedule=row.schedule,
+                    length_workdays=row.length,
+                    meeting_point=row.meeting_point,
+                    first_day_contact=row.first_day_contact,
+                    what_to_bring=row.what_to_bring,
+                    dutch_lessons=row.dutch_lessons,
+                ),
+                now,
+            )
+            await audit.record(
+                db,
+                now,
+                created_by,
+                "internship.created",
+                "internship",
+                internship.id,
+                source="import",
+                line=row.line,
+            )
+            await services.reminders.replan_internship(services, internship.id)
+            result.internships.append(internship)
+    return result
+
+
+async def _contact(
+    services: Services,
+    place: Workplace,
+    name: str,
+    known: dict[tuple[int, str], Person],
+    result: ImportResult,
+    created_by: int | None,
+) -> Person | None:
+    """The workplace's contact of that name, created (with an invite) when new."""
+    if not name:
+        return None
+    key = (place.id, name.casefold())
+    if key in known:
+        return known[key]
+    for existing in await people.employer_contacts(services.db, place.id):
+        if existing.name.casefold() == name.casefold():
+            known[key] = existing
+            return existing
+    contact = await people.create(
+        services.db,
+        Role.EMPLOYER,
+        name,
+        services.clock.now(),
+        workplace_id=place.id,
+        created_by=created_by,
+    )
+    token = await accounts.create_invite(services, contact, created_by)
+    result.invitations.append(Invitation(contact, token))
+    known[key] = contact
+    return contact
+
+
+def period_default(today: date) -> tuple[date, date]:
+    """The previous calendar month: the usual period of a premium export."""
+    first_this_month = today.replace(day=1)
+    last = first_this_month - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+# The command line
+
+
+def _cli_day(text: str, today: date) -> date:
+    day = parse_day(text, today - timedelta(days=366 * 5), Yearless.NEXT)
+    if day is None:
+        raise ValueError(f"{text!r} is not a date (write it as 2026-11-30 or 30/11/2026)")
+    return day
+
+
+async def cmd_import(settings: Settings, path: Path) -> int:
+    """`werkervaring-bot internships import FILE.csv`: all rows or none."""
+    from bot.app import open_services
+    from bot.cli import _ask_username
+    from bot.handlers import register_reminders
+
+    try:
+        text = await asyncio.to_thread(path.read_text, "utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {path}: {exc}.", file=sys.stderr)
+        return 1
+    username = settings.bot_username or await _ask_username(settings)
+    services = await open_services(settings)
+    try:
+        register_reminders(services.reminders)
+        result = await import_internships(services, text)
+    except ImportFailed as failed:
+        print(f"Nothing was imported from {path}:", file=sys.stderr)
+        for problem in failed.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        await services.db.close()
+    count = len(result.internships)
+    print(f"Imported {count} internship{'' if count == 1 else 's'} from {path}.")
+    print("Send each person their one-time link:")
+    for invitation in result.invitations:
+        role = "client" if invitation.person.role == Role.CLIENT else "contact person"
+        print(
+            f"  {invitation.person.name} ({role}): {accounts.deep_link(username, invitation.token)}"
+        )
+    print(f"The links work once and expire in {settings.invite_days} days.")
+    return 0
+
+
+async def cmd_export_hours(settings: Settings, first: str, last: str, output: Path | None) -> int:
+    """`werkervaring-bot export hours --from DATE --to DATE [--output FILE]`."""
+    from bot.app import open_services
+
+    services = await open_services(settings)
+    try:
+        today = services.clock.now().astimezone(settings.timezone).date()
+        try:
+            period = _cli_day(first, today), _cli_day(last, today)
+        except ValueError as exc:
+            print(f"{exc}.", file=sys.stderr)
+            return 2
+        if period[1] < period[0]:
+            print("--to must not be before --from.", file=sys.stderr)
+            return 2
+        rows = await hours_rows(services, *period)
+    finally:
+        await services.db.close()
+    if output is None:
+        sys.stdout.write(hours_csv(rows))
+        return 0
+    await asyncio.to_thread(output.write_bytes, hours_csv_bytes(rows))
+    print(f"Wrote {len(rows)} internship{'' if len(rows) == 1 else 's'} to {output}.")
+    return 0

@@ -1,0 +1,190 @@
+"""Plumbing every conversation shares: what counts as typed text, replying, buttons, leaving.
+
+A flow's typed-text states take `typed_text(i18n)`, so a menu button is never
+read as an answer; its fallbacks end it silently on `leaving(i18n)` (another
+menu button or a command), so the next flow, in a later handler group, can start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ConversationHandler, filters
+
+from bot import access, menus
+from bot.context import BotContext
+from bot.i18n import N_, I18n
+from bot.menus import Action, AnyMenuButton
+from bot.services import Services
+from bot.store import internships
+from bot.store.models import Internship, Person, Role
+
+# Texts several flows show, translated once (in the `bot` domain).
+TODAY = N_("Today")
+TOMORROW = N_("Tomorrow")
+ANOTHER_DAY = N_("📅 Another day")
+LATER = N_("⏰ Later")
+YES_SEND_IT = N_("✅ Yes, send it")
+NO = N_("❌ No")
+DONE = N_("Done ✔️")
+NOTHING_SENT = N_("Stopped. Nothing was sent.")
+BUTTON_EXPIRED = N_("This button has expired.")
+DATE_NOT_UNDERSTOOD = N_("I did not understand that date. Type it like this: {example}")
+TOO_LONG = N_("That is too long. Please write at most {count} letters.")
+
+
+# Filters
+
+
+def typed_text(i18n: I18n) -> filters.BaseFilter:
+    """Typed text that is not a command or a menu button: an answer to the question asked."""
+    return filters.TEXT & ~filters.COMMAND & ~AnyMenuButton(i18n)
+
+
+def leaving(i18n: I18n) -> filters.BaseFilter:
+    """A command or a menu button: the person leaves the flow for another one."""
+    return filters.COMMAND | AnyMenuButton(i18n)
+
+
+async def end_silently(update: Update, context: BotContext) -> int:
+    """Another menu button or command: leave this flow so the next one can start."""
+    return ConversationHandler.END
+
+
+# Reading the update
+
+
+def callback_arg(update: Update) -> str:
+    """The last part of the pressed button's data (`appt:ok:12` → `12`)."""
+    query = update.callback_query
+    return (query.data or "").rsplit(":", 1)[-1] if query else ""
+
+
+def text_of(update: Update) -> str:
+    """The typed text, as it was typed ("" for anything else)."""
+    message = update.effective_message
+    return (message.text or "") if message else ""
+
+
+def folded_text(update: Update) -> str:
+    """The typed text with its runs of white space folded to one space (for names)."""
+    return " ".join(text_of(update).split())
+
+
+# Replying
+
+
+async def say(
+    update: Update, context: BotContext, text: str, buttons: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send `text` (and its inline buttons) to the chat of the update."""
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, text, reply_markup=buttons)
+
+
+async def back_to_menu(update: Update, context: BotContext, text: str) -> int:
+    """Send `text` with the person's menu keyboard, and end the flow."""
+    person = context.person
+    chat = update.effective_chat
+    assert chat is not None
+    if person is None:
+        await context.bot.send_message(chat.id, text)
+    else:
+        await menus.send_menu(context.bot, chat.id, person.role, context.translator, text)
+    return ConversationHandler.END
+
+
+async def expired(update: Update, context: BotContext) -> int:
+    """A step that no longer fits (an old button, a changed internship): start again."""
+    return await back_to_menu(
+        update, context, context._("This step has expired. Please start again from the menu.")
+    )
+
+
+async def use_the_buttons(update: Update, context: BotContext) -> None:
+    """Typed text where a button is expected: say so, change nothing."""
+    await say(update, context, context._("Please use the buttons above."))
+
+
+# Buttons
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """An inline button; `data` is at most 64 bytes (Telegram's limit)."""
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def cancel_button(context: BotContext, data: str) -> InlineKeyboardButton:
+    """The menu's Cancel label on an inline button, so both look the same."""
+    role = context.person.role if context.person else Role.CLIENT
+    return button(menus.label(context.translator, Action.CANCEL, role), data)
+
+
+async def close_buttons(update: Update, keep: bool = False) -> None:
+    """Answer a button press and take the buttons off its message (unless `keep`).
+
+    Taking them off makes every button a one-time answer: a second tap finds nothing.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    if not keep:
+        await remove_buttons(query.message)
+
+
+async def remove_buttons(message: Any) -> None:
+    """Take the inline buttons off a message that still has them."""
+    if isinstance(message, Message) and message.reply_markup is not None:
+        # Already without buttons, or too old to edit: nothing to undo.
+        with contextlib.suppress(BadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+
+
+def resume_buttons(context: BotContext, data_prefix: str) -> InlineKeyboardMarkup:
+    """Continue a saved draft (`<prefix>:resume`) or throw it away (`<prefix>:restart`)."""
+    t = context.translator
+    return InlineKeyboardMarkup(
+        [
+            [button(t.plain("▶️ Continue where you stopped"), f"{data_prefix}:resume")],
+            [button(t.plain("🔁 Start again"), f"{data_prefix}:restart")],
+        ]
+    )
+
+
+# Who and when
+
+
+async def staff(update: Update, context: BotContext) -> Person | None:
+    """The caseworker or admin behind the update; anyone else is refused."""
+    return await access.require(update, context, Role.CASEWORKER, Role.ADMIN)
+
+
+async def client_internship(update: Update, context: BotContext) -> Internship | None:
+    """The client's open internship; a short answer (and the menu) when not a client or none."""
+    person = await access.require(update, context, Role.CLIENT)
+    if person is None:
+        return None
+    internship = await internships.current_for_client(context.services.db, person.id)
+    if internship is None:
+        await back_to_menu(
+            update,
+            context,
+            context._("You have no internship at the moment. Please contact your caseworker."),
+        )
+    return internship
+
+
+def local_now(services: Services) -> datetime:
+    """Now, in the bot's time zone (Europe/Brussels unless configured)."""
+    return services.clock.now().astimezone(services.settings.timezone)
+
+
+def local_today(services: Services) -> date:
+    """Today, in the bot's time zone."""
+    return local_now(services).date()

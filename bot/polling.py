@@ -1,0 +1,166 @@
+"""Long polling that confirms an update to Telegram only after its effects are committed.
+
+PTB's `Updater` asks for the next batch (which confirms the previous one) as soon as
+it has queued a batch, whether the updates were handled or not: a crash in between
+loses them. Here the offset passes an update only after `handle_update` committed
+it, so after a `kill -9` Telegram sends the unconfirmed updates again and the ones
+already committed are skipped (`processed_updates`).
+
+An update whose handling found Telegram unreachable is handled again after a pause,
+before any later update, so each person's messages keep their order. After an hour
+of that, it is handled one last time and a failure is reported like any other
+error (its effects undone, nothing was ever acknowledged to the person).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, TelegramError
+
+from bot.app import BotApplication, Outcome, WerkervaringApplication
+
+log = logging.getLogger(__name__)
+
+# Seconds Telegram holds a getUpdates request open while there is nothing new.
+POLL_TIMEOUT = 25
+# How long (seconds) one update is tried again while Telegram fails.
+RETRY_FOR = 3600.0
+MAX_PAUSE = 60.0
+# Seconds to wait for Telegram's answer beyond the long-poll time.
+READ_TIMEOUT = 10.0
+
+
+def pause_after(failures: int, longest: float = MAX_PAUSE) -> float:
+    """1 s, 2 s, 4 s, ... up to a minute."""
+    return min(2.0 ** max(failures - 1, 0), longest)
+
+
+class Poller:
+    """`await poller.run()` until `poller.stop()`; the application must be started."""
+
+    def __init__(
+        self,
+        application: BotApplication,
+        timeout: int = POLL_TIMEOUT,
+        max_pause: float = MAX_PAUSE,
+        retry_for: float = RETRY_FOR,
+    ) -> None:
+        if not isinstance(application, WerkervaringApplication):
+            raise TypeError("the poller needs the application built by bot.app")
+        self.application: WerkervaringApplication = application
+        self.timeout = timeout
+        self.max_pause = max_pause
+        self.retry_for = retry_for
+        self._stop = asyncio.Event()
+        self._fetch: asyncio.Future[list[Any]] | None = None
+        self.offset: int | None = None
+
+    def stop(self) -> None:
+        """Stop after the update being handled (a pending getUpdates is abandoned)."""
+        self._stop.set()
+        if self._fetch is not None:
+            self._fetch.cancel()
+
+    async def run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                updates = await self._get_updates()
+            except asyncio.CancelledError:
+                if self._stop.is_set():
+                    break
+                raise
+            except InvalidToken:
+                raise
+            except Conflict:
+                failures += 1
+                log.error(
+                    "Telegram says another process is getting this bot's updates (or a webhook "
+                    "is set); waiting"
+                )
+                await self._pause(pause_after(failures, self.max_pause))
+                continue
+            except TelegramError as exc:
+                failures += 1
+                log.warning("Cannot get updates from Telegram (%s); waiting", type(exc).__name__)
+                await self._pause(pause_after(failures, self.max_pause))
+                continue
+            failures = 0
+            for update_id, update in updates:
+                if update is None:
+                    # One update this version cannot read must not hold up all the others.
+                    log.error("Update %s cannot be read by this bot; skipped", update_id)
+                elif not await self._handle(update):
+                    break
+                self.offset = update_id + 1
+        await self._confirm()
+
+    async def _get_updates(self) -> list[tuple[int, Update | None]]:
+        """The next updates: (id, update), with None for one this version cannot read."""
+        self._fetch = asyncio.ensure_future(self._fetch_raw())
+        try:
+            raw = await self._fetch
+        finally:
+            self._fetch = None
+        updates: list[tuple[int, Update | None]] = []
+        for data in raw:
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                continue
+            try:
+                update = Update.de_json(data, self.application.bot)
+            except Exception:
+                update = None
+            updates.append((data["update_id"], update))
+        return updates
+
+    async def _fetch_raw(self) -> list[Any]:
+        # The raw JSON, so that each update is read on its own (see `_get_updates`).
+        parameters: dict[str, Any] = {
+            "timeout": self.timeout,
+            "allowed_updates": list(Update.ALL_TYPES),
+        }
+        if self.offset is not None:
+            parameters["offset"] = self.offset
+        result = await self.application.bot.do_api_request(
+            "getUpdates", api_kwargs=parameters, read_timeout=READ_TIMEOUT + self.timeout
+        )
+        return list(result) if isinstance(result, list) else []
+
+    async def _handle(self, update: Update) -> bool:
+        """Handle one update until it is committed; False when stopped before that."""
+        attempt = 0
+        first = time.monotonic()
+        while not self._stop.is_set():
+            attempt += 1
+            try:
+                outcome = await self.application.handle_update(
+                    update, may_retry=time.monotonic() - first < self.retry_for
+                )
+            except Exception:
+                # The database failed: nothing is committed, so the update is not confirmed.
+                log.exception("Update %s could not be stored; will retry", update.update_id)
+                outcome = Outcome.RETRY
+            if outcome is not Outcome.RETRY:
+                return True
+            await self._pause(pause_after(attempt, self.max_pause))
+        return False
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _confirm(self) -> None:
+        """Tell Telegram which updates are done, so a restart does not fetch them again."""
+        if self.offset is None:
+            return
+        try:
+            await self.application.bot.get_updates(offset=self.offset, timeout=0, limit=1)
+        except TelegramError as exc:
+            # Harmless: a restart gets them again and skips them as already handled.
+            log.info("Could not confirm the last updates (%s)", type(exc).__name__)

@@ -1,0 +1,224 @@
+"""Export hours: a CSV of the internship hours and premiums, and locking checked hours.
+
+The caseworker picks a period (last month, this month, or types two dates), gets
+a CSV document with one row per internship overlapping it (their own; an admin's:
+everyone's), and then a button per internship whose hours are in but not locked:
+a tap locks them after checking, so the workplace can no longer change them.
+The same CSV comes from `werkervaring-bot export hours --from DATE --to DATE`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+)
+
+from bot import access, menus
+from bot.context import BotContext
+from bot.exports import HoursRow, hours_csv_bytes, hours_rows
+from bot.flows import end_silently, leaving, local_today, staff, typed_text
+from bot.i18n import I18n
+from bot.menus import Action
+from bot.parsing import Yearless, parse_day, parse_iso_day
+from bot.store import internships
+from bot.store.models import Role
+from conversations.caseload import lock
+
+PERIOD = 0
+MAX_LOCK_BUTTONS = 20
+MAX_PERIOD_DAYS = 400
+
+
+async def ask_period(update: Update, context: BotContext) -> int:
+    """Menu "Export hours": which period?"""
+    if await staff(update, context) is None:
+        return ConversationHandler.END
+    t = context.translator
+    today = local_today(context.services)
+    this_month = today.replace(day=1)
+    last_month_end = this_month - timedelta(days=1)
+    last_month = last_month_end.replace(day=1)
+    next_month = (this_month + timedelta(days=32)).replace(day=1)
+    choices = [
+        (last_month, last_month_end),
+        (this_month, next_month - timedelta(days=1)),
+    ]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                t.date(first, "LLLL yyyy").capitalize(),
+                callback_data=f"ex:p:{first.isoformat()}:{last.isoformat()}",
+            )
+        ]
+        for first, last in choices
+    ]
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(
+        chat.id,
+        context._(
+            "Which period? Pick a month, or type two dates like this: 1/11/2026 - 30/11/2026"
+        ),
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+    return PERIOD
+
+
+async def period_chosen(update: Update, context: BotContext) -> int:
+    """A month button or two typed dates: send the CSV and the lock buttons."""
+    person = await staff(update, context)
+    if person is None:
+        return ConversationHandler.END
+    chat = update.effective_chat
+    assert chat is not None
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        _, _, first_text, last_text = (query.data or "").split(":")
+        first, last = parse_iso_day(first_text), parse_iso_day(last_text)
+        if first is None or last is None:
+            # Forged data (digits of another script, say): nothing to export.
+            return ConversationHandler.END
+    else:
+        message = update.effective_message
+        period = _parse_period(message.text or "" if message else "", local_today(context.services))
+        if period is None:
+            await context.bot.send_message(
+                chat.id,
+                context._(
+                    "I do not understand this period. Please type two dates like this: "
+                    "1/11/2026 - 30/11/2026"
+                ),
+            )
+            return PERIOD
+        first, last = period
+    rows = await hours_rows(
+        context.services, first, last, None if person.role == Role.ADMIN else person.id
+    )
+    t = context.translator
+    caption = context.ngettext(
+        "Hours and premiums from {first} to {last}: {n} internship.",
+        "Hours and premiums from {first} to {last}: {n} internships.",
+        len(rows),
+        first=t.date(first, "d MMM yyyy"),
+        last=t.date(last, "d MMM yyyy"),
+    )
+    await context.bot.send_document(
+        chat.id,
+        InputFile(hours_csv_bytes(rows), filename=f"hours_{first}_{last}.csv", attach=True),
+        caption=caption,
+    )
+    await _offer_locks(update, context, rows)
+    return ConversationHandler.END
+
+
+def _parse_period(text: str, today: date) -> tuple[date, date] | None:
+    parts = re.split(r"\s+(?:-|–|tot|to|à)\s+|\s*–\s*|\s+", text.strip())
+    parts = [p for p in parts if p and p != "-"]
+    if len(parts) != 2:
+        return None
+    first = parse_day(parts[0], today - timedelta(days=MAX_PERIOD_DAYS), Yearless.NEXT)
+    last = parse_day(parts[1], first or today, Yearless.NEXT)
+    if first is None or last is None or last < first or (last - first).days > MAX_PERIOD_DAYS:
+        return None
+    return first, last
+
+
+async def _offer_locks(update: Update, context: BotContext, rows: list[HoursRow]) -> None:
+    """Offer a lock button per internship whose hours are in but not locked."""
+    open_rows = [r for r in rows if r.minutes is not None and not r.locked]
+    chat = update.effective_chat
+    assert chat is not None
+    if not open_rows:
+        await context.bot.send_message(chat.id, context._("All submitted hours are locked."))
+        return
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"🔒 {row.client} · {(row.minutes or 0) // 60}:{(row.minutes or 0) % 60:02d}"[:60],
+                callback_data=f"ex:lock:{row.internship_id}",
+            )
+        ]
+        for row in open_rows[:MAX_LOCK_BUTTONS]
+    ]
+    await context.bot.send_message(
+        chat.id,
+        context._(
+            "These hours are not locked yet. Check them, then tap to lock them: the "
+            "workplace can then no longer change them."
+        ),
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+async def lock_pressed(update: Update, context: BotContext) -> None:
+    """`ex:lock:<id>`: lock the hours of one internship (if it is theirs)."""
+    person = await staff(update, context)
+    query = update.callback_query
+    if person is None or query is None:
+        return
+    internship_id = int((query.data or "").rsplit(":", 1)[1])
+    internship = await internships.get(context.services.db, internship_id)
+    if internship is None or not access.can_see_internship(person, internship):
+        await access.deny(update, context)
+        return
+    await query.answer(await lock(context, person, internship))
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return
+    remaining = [
+        row for row in markup.inline_keyboard if not any(b.callback_data == query.data for b in row)
+    ]
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(
+            InlineKeyboardMarkup(remaining) if remaining else None
+        )
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/cancel or the Cancel button."""
+    chat = update.effective_chat
+    if context.person is not None and chat is not None:
+        await menus.send_menu(
+            context.bot,
+            chat.id,
+            context.person.role,
+            context.translator,
+            context._("Stopped. Nothing was exported."),
+        )
+    return ConversationHandler.END
+
+
+def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
+    period_button: BaseHandler[Update, Any, Any] = CallbackQueryHandler(
+        period_chosen, pattern=r"^ex:p:\d{4}-\d{2}-\d{2}:\d{4}-\d{2}-\d{2}$"
+    )
+    conversation: ConversationHandler[Any] = ConversationHandler(
+        name="export",
+        persistent=True,
+        per_message=False,
+        entry_points=[*menus.entry_points(i18n, Action.EXPORT, ask_period), period_button],
+        states={
+            PERIOD: [
+                period_button,
+                MessageHandler(typed_text(i18n), period_chosen),
+            ]
+        },
+        allow_reentry=True,
+        fallbacks=[
+            *menus.entry_points(i18n, Action.CANCEL, cancel),
+            MessageHandler(leaving(i18n), end_silently),
+        ],
+    )
+    return [conversation, CallbackQueryHandler(lock_pressed, pattern=r"^ex:lock:\d+$")]

@@ -1,0 +1,159 @@
+"""Telegram failing while the outbox delivers notifications: nothing lost, nothing twice.
+
+The notifications come from the "I will be late" flow (workplace contact and
+caseworker), the faults from the fake Bot API: 429 with retry_after, 500,
+timeouts, network errors, 403 blocked.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from bot import notify
+from bot.outbox import Outbox
+from bot.store import people
+from tests import factories
+from tests.factories import World
+from tests.harness import BotHarness, ChatUser
+
+
+async def report_late(client: ChatUser, minutes: str = "30") -> None:
+    await client.send("/late")
+    await client.send(minutes)
+
+
+async def notice(bot: BotHarness, w: World, n: int) -> None:
+    """What a flow does: store a fact and queue its notices to the workplace and caseworker."""
+    async with bot.services.db.transaction():
+        await notify.about_internship(
+            bot.services, w.internship, lambda t: f"melding {n}", kind="late"
+        )
+
+
+def notices(user: ChatUser) -> list[str]:
+    return [t for t in user.texts if t.startswith("melding")]
+
+
+def late_notices(user: ChatUser) -> list[str]:
+    return [t for t in user.texts if "te laat" in t and "Hoeveel" not in t]
+
+
+async def pending(bot: BotHarness) -> int:
+    return int(
+        await bot.services.db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+    )
+
+
+async def sent_rows(bot: BotHarness) -> int:
+    return int(await bot.services.db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"))
+
+
+@pytest.mark.parametrize("fault", ["server_error", "timeout", "network"])
+async def test_telegram_unreachable_delays_but_delivers_each_once_in_order(
+    bot: BotHarness, fault: str
+) -> None:
+    w = await factories.world(bot)
+    bot.fake.fail(fault, times=3)
+    for n in range(3):
+        await notice(bot, w, n)
+    await bot.deliver()
+    assert notices(w.employer_chat) == notices(w.caseworker_chat) == []
+    assert await pending(bot) == 6
+
+    # The outbox pauses a little longer each time, then tries again.
+    for _ in range(10):
+        await bot.advance(timedelta(seconds=30))
+
+    assert notices(w.employer_chat) == ["melding 0", "melding 1", "melding 2"]
+    assert notices(w.caseworker_chat) == ["melding 0", "melding 1", "melding 2"]
+    assert await pending(bot) == 0
+    assert await sent_rows(bot) == 6
+
+
+async def test_a_flood_limit_pauses_the_outbox_for_as_long_as_telegram_asks(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    bot.fake.fail("retry_after", times=1, retry_after=20)
+    for n in range(3):
+        await notice(bot, w, n)
+    await bot.deliver()
+    calls = len(bot.fake.calls)
+
+    await bot.advance(timedelta(seconds=19))
+    assert len(bot.fake.calls) == calls, "nothing is sent while Telegram asked to wait"
+    await bot.advance(timedelta(seconds=1))
+
+    assert notices(w.employer_chat) == ["melding 0", "melding 1", "melding 2"]
+    assert notices(w.caseworker_chat) == ["melding 0", "melding 1", "melding 2"]
+
+
+async def test_an_hour_long_outage_delivers_everything_afterwards_in_order(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    bot.fake.fail("network", times=1_000_000)
+    before = len(bot.fake.calls)
+    # Notices keep being queued during the outage, every ten minutes for an hour.
+    for n in range(6):
+        await notice(bot, w, n)
+        for _ in range(10):
+            await bot.advance(timedelta(minutes=1))
+    attempts = len(bot.fake.calls) - before
+    assert notices(w.employer_chat) == notices(w.caseworker_chat) == []
+
+    bot.fake.faults.clear()
+    await bot.advance(timedelta(minutes=5))
+
+    everything = [f"melding {n}" for n in range(6)]
+    assert notices(w.employer_chat) == everything
+    assert notices(w.caseworker_chat) == everything
+    assert await pending(bot) == 0
+    # Backing off: the outage did not mean an attempt every minute for every message.
+    assert attempts < 40
+
+
+async def test_a_recipient_who_blocked_the_bot_is_marked_and_the_caseworker_told(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    bot.fake.blocked_chats.add(w.employer_chat.id)
+    await report_late(w.client_chat)
+
+    employer = await people.get(bot.services.db, w.employer.id)
+    assert employer is not None and employer.blocked_at is not None
+    told = [t for t in w.caseworker_chat.texts if w.employer.name in t]
+    assert len(told) == 1
+    assert len(late_notices(w.caseworker_chat)) == 1
+
+    # Another report: the caseworker is not told about the block a second time.
+    await report_late(w.client_chat, "15")
+    assert len([t for t in w.caseworker_chat.texts if w.employer.name in t]) == 1
+    assert await pending(bot) == 0
+
+    # The contact unblocks the bot and writes: messages reach them again.
+    bot.fake.blocked_chats.clear()
+    await w.employer_chat.send("/start")
+    employer = await people.get(bot.services.db, w.employer.id)
+    assert employer is not None and employer.blocked_at is None
+
+
+async def test_one_chat_gets_at_most_about_one_message_a_second(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    paced = Outbox(bot.services.db, bot.clock, bot.services.i18n, per_chat_interval=0.05)
+    async with bot.services.db.transaction():
+        for n in range(4):
+            await paced.message(w.caseworker, f"bericht {n}")
+        for user in (w.employer, w.client):
+            await paced.message(user, "één bericht")
+
+    started = time.monotonic()
+    assert await paced.drain(bot.app.bot) == 6
+    elapsed = time.monotonic() - started
+
+    assert w.caseworker_chat.texts[-4:] == [f"bericht {n}" for n in range(4)]
+    # Three gaps of 50 ms between the caseworker's four messages.
+    assert elapsed >= 0.15
