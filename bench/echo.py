@@ -1,12 +1,24 @@
-"""The framework's own ceiling: a bare python-telegram-bot echo bot on the same fake transport."""
+"""The framework's own ceiling: a bare python-telegram-bot echo bot on the same fake transport.
+
+`measure_buttons` is the same bare bot answering button presses the way the
+conversations do (answer the press, take the buttons off the question, ask the
+next question with buttons): three Bot API calls per update instead of one. It
+shows what python-telegram-bot itself costs for that shape of conversation.
+"""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from tests.harness import TEST_TOKEN, FakeTelegram
 
@@ -15,6 +27,18 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Repeat the text."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(update.effective_message.text or "")
+
+
+async def next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the press, take the buttons off, ask the next question with buttons."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    buttons = [[InlineKeyboardButton(f"Keuze {n}", callback_data=f"q:{n}")] for n in range(3)]
+    await context.bot.send_message(
+        query.message.chat.id, f"Vraag na {query.data}", reply_markup=InlineKeyboardMarkup(buttons)
+    )
 
 
 def text_update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
@@ -39,6 +63,38 @@ async def measure_echo(updates: int, users: int) -> list[float]:
     async with app:
         for n in range(updates):
             update = Update.de_json(text_update(n + 1, 1000 + n % users, f"hello {n}"), app.bot)
+            started = time.perf_counter()
+            await app.process_update(update)
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def press_update(update_id: int, user_id: int, data: str) -> dict[str, Any]:
+    message = text_update(update_id, user_id, "Vraag")["message"]
+    message["from"] = {"id": 1, "is_bot": True, "first_name": "Bot"}
+    message["reply_markup"] = {
+        "inline_keyboard": [[{"text": f"Keuze {n}", "callback_data": f"q:{n}"}] for n in range(3)]
+    }
+    query = {
+        "id": str(update_id),
+        "from": {"id": user_id, "is_bot": False, "first_name": "U"},
+        "chat_instance": f"ci{user_id}",
+        "data": data,
+        "message": message,
+    }
+    return {"update_id": update_id, "callback_query": query}
+
+
+async def measure_buttons(updates: int, users: int) -> list[float]:
+    """Seconds per update for `updates` button presses from `users` people, round robin."""
+    fake = FakeTelegram()
+    app = Application.builder().token(TEST_TOKEN).request(fake).get_updates_request(fake).build()
+    app.add_handler(CallbackQueryHandler(next_question))
+    timings: list[float] = []
+    async with app:
+        for n in range(updates):
+            data = press_update(n + 1, 1000 + n % users, f"q:{n % 3}")
+            update = Update.de_json(data, app.bot)
             started = time.perf_counter()
             await app.process_update(update)
             timings.append(time.perf_counter() - started)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 from bench import seed
-from bench.echo import measure_echo
+from bench.echo import measure_buttons, measure_echo
 from bench.pacing import SpacedRateLimiter
 from bench.timed import EnforcingTelegram, RealTimeHarness, ShiftedClock, TimedHarness
 from bot.app import build_application, open_services
@@ -62,8 +62,11 @@ def settings_in(folder: str) -> Settings:
     )
 
 
-async def echo(updates: int) -> dict[str, float]:
-    timings = await measure_echo(updates, users=max(1, updates // 6))
+async def echo(updates: int, buttons: int = 0) -> dict[str, float]:
+    """The bare echo bot (one Bot API call per update), or with `buttons` the bare bot
+    answering presses as the conversations do (three)."""
+    measure = measure_buttons if buttons else measure_echo
+    timings = await measure(updates, users=max(1, updates // 6))
     return {"updates_per_s": len(timings) / sum(timings), "p99_ms": percentile(timings, 0.99) * 1e3}
 
 
@@ -136,6 +139,7 @@ async def conversation(clients: int, past: int) -> dict[str, float]:
         "p50_ms": percentile(timings, 0.5) * 1e3,
         "p99_ms": percentile(timings, 0.99) * 1e3,
         "updates": len(timings),
+        "api_calls_per_update": h.api_calls / len(timings),
     }
 
 
@@ -204,7 +208,7 @@ async def memory(active: int, in_progress: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         h = await TimedHarness.start(settings_in(folder), FakeClock(MONDAY_MORNING))
         try:
-            scripts = await populate(h, active)
+            scripts = await populate(h, active, employers=0)
             for script in scripts[:in_progress]:
                 for step in script[:3]:
                     await step()

@@ -13,6 +13,7 @@ from typing import Any, cast
 from telegram import Update
 
 from bot.clock import Clock, FakeClock
+from bot.config import Settings
 from tests.harness import BotHarness, FakeTelegram, _error
 
 
@@ -37,16 +38,27 @@ class TimedHarness(BotHarness):
     """Times `process_update` only; the outbox is delivered separately, as in production."""
 
     timings: list[float]
+    # Bot API calls made while handling the timed updates.
+    api_calls = 0
+
+    @classmethod
+    async def start(cls, settings: Settings, clock: FakeClock) -> TimedHarness:
+        harness = await super().start(settings, clock)
+        assert isinstance(harness, TimedHarness)
+        return harness
 
     def start_timing(self) -> None:
         self.timings = []
+        self.api_calls = 0
 
     async def process(self, data: dict[str, Any]) -> None:
         update = Update.de_json(data, self.app.bot)
+        calls = len(self.fake.calls)
         started = time.perf_counter()
         await self.app.process_update(update)
         if hasattr(self, "timings"):
             self.timings.append(time.perf_counter() - started)
+            self.api_calls += len(self.fake.calls) - calls
 
 
 class RealTimeHarness(TimedHarness):

@@ -261,14 +261,6 @@ class Database:
             finally:
                 _in_transaction.reset(token)
 
-    @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        if _in_transaction.get():
-            yield
-            return
-        async with self._lock:
-            yield
-
     async def _run(self, work: Callable[[], T]) -> T:
         """Do `work` on the connection; while another process holds the database, pause
         (without blocking the loop) and try again, up to `BUSY_TIMEOUT` seconds."""
@@ -293,40 +285,54 @@ class Database:
         return self._conn.execute(sql).fetchall()
 
     async def _statement(self, sql: str, params: Params) -> sqlite3.Cursor:
-        return await self._run(lambda: self._conn.execute(sql, params))
+        """Run one statement now, retrying while the database is busy."""
+        try:
+            # The common case first, without building the retry machinery.
+            return self._conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        return await self._run(partial(self._conn.execute, sql, params))
+
+    async def _cursor(self, sql: str, params: Params) -> sqlite3.Cursor:
+        """Run one statement in turn: inside this task's transaction, or once no other
+        task's transaction holds the connection. Read the cursor before awaiting again."""
+        if _in_transaction.get():
+            return await self._statement(sql, params)
+        async with self._lock:
+            return await self._statement(sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the last row id (for INSERT) or 0."""
-        async with self._turn():
-            cursor = await self._statement(sql, params)
-            rowid = cursor.lastrowid or 0
-            cursor.close()
+        cursor = await self._cursor(sql, params)
+        rowid = cursor.lastrowid or 0
+        cursor.close()
         return rowid
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns how many rows it changed."""
-        async with self._turn():
-            cursor = await self._statement(sql, params)
-            count = cursor.rowcount
-            cursor.close()
+        cursor = await self._cursor(sql, params)
+        count = cursor.rowcount
+        cursor.close()
         return count
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         rows = list(rows)
-        async with self._turn():
-            await self._run(lambda: self._conn.executemany(sql, rows))
+        if _in_transaction.get():
+            await self._run(partial(self._conn.executemany, sql, rows))
+            return
+        async with self._lock:
+            await self._run(partial(self._conn.executemany, sql, rows))
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._turn():
-            cursor = await self._statement(sql, params)
-            row: sqlite3.Row | None = cursor.fetchone()
-            cursor.close()
+        cursor = await self._cursor(sql, params)
+        row: sqlite3.Row | None = cursor.fetchone()
+        cursor.close()
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._turn():
-            cursor = await self._statement(sql, params)
-            rows: list[sqlite3.Row] = cursor.fetchall()
+        cursor = await self._cursor(sql, params)
+        rows: list[sqlite3.Row] = cursor.fetchall()
         return rows
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

@@ -485,13 +485,6 @@ async def _contact(
     return contact
 
 
-def period_default(today: date) -> tuple[date, date]:
-    """The previous calendar month: the usual period of a premium export."""
-    first_this_month = today.replace(day=1)
-    last = first_this_month - timedelta(days=1)
-    return last.replace(day=1), last
-
-
 # The command line
 
 

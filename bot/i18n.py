@@ -27,6 +27,8 @@ from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 REFERENCE_LANGUAGE = "nl"
+# Formatted dates and times kept per language (a few years of days and every minute).
+FORMAT_CACHE_SIZE = 4096
 
 
 def N_(message: str) -> str:
@@ -73,6 +75,9 @@ class Translator:
         self.tz = tz
         # Clients learning Dutch see the Dutch words beside their own on key buttons.
         self._dutch = dutch
+        # Babel's formatting is slow next to everything else an update does, and the
+        # same few days and times are formatted over and over.
+        self._formatted: dict[tuple[object, str], str] = {}
 
     def _(self, message: str, **values: Any) -> str:
         """The translation of `message`, its `{placeholders}` filled with escaped values."""
@@ -98,12 +103,28 @@ class Translator:
         return f"{icon} {own}"
 
     def date(self, day: date, fmt: str = "full") -> str:
-        return format_date(day, format=fmt, locale=self.locale)
+        if type(day) is not date:
+            return format_date(day, format=fmt, locale=self.locale)
+        key = (day, fmt)
+        text = self._formatted.get(key)
+        if text is None:
+            text = self._remember(key, format_date(day, format=fmt, locale=self.locale))
+        return text
 
     def time(self, at: time | datetime) -> str:
         if isinstance(at, datetime):
             at = at.astimezone(self.tz).time()
-        return format_time(at, format="short", locale=self.locale)
+        key = (at, "time")
+        text = self._formatted.get(key)
+        if text is None:
+            text = self._remember(key, format_time(at, format="short", locale=self.locale))
+        return text
+
+    def _remember(self, key: tuple[object, str], text: str) -> str:
+        if len(self._formatted) >= FORMAT_CACHE_SIZE:
+            self._formatted.clear()
+        self._formatted[key] = text
+        return text
 
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
         return format_datetime(moment, format=fmt, tzinfo=self.tz, locale=self.locale)

@@ -261,7 +261,9 @@ async def report(
             now,
         )
         await audit.record(services.db, now, person.id, "absence.accident", "absence", absence.id)
-        reached = await notify.about_internship(services, internship, text_for, kind="accident")
+        reached = await notify.about_internship(
+            services, internship, text_for, kind="accident", urgent=True
+        )
         if voice:
             await forward_file(
                 services,

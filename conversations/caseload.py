@@ -39,6 +39,7 @@ from bot.clock import local_moment
 from bot.context import BotContext
 from bot.exports import MAX_WORKDAYS, premium_cents
 from bot.flows import (
+    back_to_menu,
     button,
     folded_text,
     leaving,
@@ -1443,16 +1444,9 @@ async def _show_after(
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel or the Cancel button while the caseload waits for typed input."""
     context.data.pop(KEY, None)
-    chat = update.effective_chat
-    if context.person is not None and chat is not None:
-        await menus.send_menu(
-            context.bot,
-            chat.id,
-            context.person.role,
-            context.translator,
-            context._("Stopped. Nothing was changed."),
-        )
-    return ConversationHandler.END
+    if context.person is None:
+        return ConversationHandler.END
+    return await back_to_menu(update, context, context._("Stopped. Nothing was changed."))
 
 
 async def leave(update: Update, context: BotContext) -> int:

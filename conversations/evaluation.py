@@ -777,6 +777,8 @@ async def tell_caseworker(
         kind="evaluation",
         audience=Audience.CASEWORKER,
         dedupe_key=f"evaluation:{internship.id}",
+        # Bottlenecks cannot wait for a daily digest.
+        urgent=outcome is not Outcome.FAVOURABLE,
     )
     caseworker = await notify.caseworker_of(services, internship)
     if caseworker is None:

@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot import access, menus
 from bot.context import BotContext
 from bot.exports import HoursRow, hours_csv_bytes, hours_rows
-from bot.flows import end_silently, leaving, local_today, staff, typed_text
+from bot.flows import back_to_menu, end_silently, leaving, local_today, staff, typed_text
 from bot.i18n import I18n
 from bot.menus import Action
 from bot.parsing import Yearless, parse_day, parse_iso_day
@@ -188,16 +188,9 @@ async def lock_pressed(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel or the Cancel button."""
-    chat = update.effective_chat
-    if context.person is not None and chat is not None:
-        await menus.send_menu(
-            context.bot,
-            chat.id,
-            context.person.role,
-            context.translator,
-            context._("Stopped. Nothing was exported."),
-        )
-    return ConversationHandler.END
+    if context.person is None:
+        return ConversationHandler.END
+    return await back_to_menu(update, context, context._("Stopped. Nothing was exported."))
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:

@@ -32,6 +32,7 @@ from bot import access, accounts, flows, menus, workdays
 from bot.context import BotContext
 from bot.exports import MAX_WORKDAYS
 from bot.flows import (
+    back_to_menu,
     button,
     close_buttons,
     folded_text,
@@ -805,16 +806,9 @@ async def cancel(update: Update, context: BotContext) -> int:
     if update.callback_query is not None:
         await _pressed(update)
     context.data.pop(KEY, None)
-    chat = update.effective_chat
-    if context.person is not None and chat is not None:
-        await menus.send_menu(
-            context.bot,
-            chat.id,
-            context.person.role,
-            context.translator,
-            context._("Stopped. No internship was created."),
-        )
-    return ConversationHandler.END
+    if context.person is None:
+        return ConversationHandler.END
+    return await back_to_menu(update, context, context._("Stopped. No internship was created."))
 
 
 async def leave(update: Update, context: BotContext) -> int:

@@ -66,8 +66,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def pick(update: Update, context: BotContext) -> int:
     """A trainee was chosen."""
-    await close_buttons(update)
-    internship = await own_internship(update, context)
+    internship = await trainees.picked(update, context)
     if internship is None:
         return ConversationHandler.END
     return await ask_confirm(update, context, internship)

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot import access, flows, menus, notify
 from bot.context import BotContext
-from bot.flows import end_silently, leaving, staff, typed_text
+from bot.flows import back_to_menu, end_silently, leaving, staff, typed_text
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
 from bot.parsing import parse_clock
@@ -104,8 +104,9 @@ async def toggle(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     kind = (query.data or "").rsplit(":", 1)[1]
     if kind not in KINDS:
+        # Forged or from an older version: it must not open the settings either.
         await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
-        return CHOOSING
+        return ConversationHandler.END
     db = context.services.db
     current = (await caseload.preferences(db, person.id)).get(kind, "now")
     await caseload.set_preference(db, person.id, kind, "now" if current == "digest" else "digest")
@@ -175,16 +176,9 @@ async def done(update: Update, context: BotContext) -> int:
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel or the Cancel button: the settings are already saved."""
-    chat = update.effective_chat
-    if context.person is not None and chat is not None:
-        await menus.send_menu(
-            context.bot,
-            chat.id,
-            context.person.role,
-            context.translator,
-            context._("Your notification settings are saved."),
-        )
-    return ConversationHandler.END
+    if context.person is None:
+        return ConversationHandler.END
+    return await back_to_menu(update, context, context._("Your notification settings are saved."))
 
 
 # The digest

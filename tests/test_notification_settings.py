@@ -88,3 +88,16 @@ async def test_switching_back_and_other_roles(bot: BotHarness) -> None:
     _, admin = await factories.person(bot, Role.ADMIN, "Ilse Admin")
     await admin.send("/settings")
     assert "Meldingen" in admin.last_text
+
+
+async def test_an_accident_comes_at_once_even_when_accidents_are_in_the_digest(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    await caseload.set_preference(bot.services.db, w.caseworker.id, "accident", "digest")
+    await bot.advance_to(datetime(2026, 12, 1, 10, 40, tzinfo=BRUSSELS))
+    await w.client_chat.send("🚑 Ongeval op het werk")
+    await w.client_chat.press("Net nu")
+    await w.client_chat.send("Gevallen van de trap")
+    assert "DRINGEND: ongeval op het werk" in w.caseworker_chat.last_text
+    assert await caseload.pending_digest(bot.services.db, w.caseworker.id) == []
