@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from bot.i18n import REFERENCE_LANGUAGE
 from bot.services import Services
-from bot.store import audit, invites, people
+from bot.store import audit, invites, outbox, people
 from bot.store.models import Person, Role
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,9 @@ async def unlink(services: Services, person: Person, actor_id: int | None) -> No
     now = services.clock.now()
     async with services.db.transaction():
         await people.unlink_telegram(services.db, person.id)
+        # Whatever waits in the outbox was meant for that account, which may now be in
+        # someone else's hands (a lost phone): certificates and reports must not follow.
+        await outbox.fail_pending_for_recipient(services.db, person.id, "unlinked")
         await invites.revoke_open(services.db, person.id, now)
         await audit.record(services.db, now, actor_id, "account.unlinked", "person", person.id)
 

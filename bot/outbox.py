@@ -138,6 +138,10 @@ class Outbox:
                         return delivered
 
     async def _deliver(self, bot: Bot, message: store.OutboxMessage) -> str:
+        if not await self._still_theirs(message):
+            await store.mark_failed(self.db, message.id, "recipient no longer linked")
+            log.info("Outbox message %s dropped: its recipient's account changed", message.id)
+            return "failed"
         await self._pace(message.chat_id)
         try:
             result = await bot.do_api_request(message.method, api_kwargs=message.payload)
@@ -170,6 +174,14 @@ class Outbox:
         telegram_id = result.get("message_id") if isinstance(result, dict) else None
         await store.mark_sent(self.db, message.id, self.clock.now(), telegram_id)
         return "sent"
+
+    async def _still_theirs(self, message: store.OutboxMessage) -> bool:
+        """Whether the chat is still the recipient's: a relinked or purged person's old
+        account must not receive what was queued for them."""
+        if message.recipient_id is None:
+            return True
+        person = await people.get(self.db, message.recipient_id)
+        return person is not None and person.telegram_user_id == message.chat_id
 
     def _pause(self, wait: timedelta) -> None:
         self.paused_until = self.clock.now() + wait

@@ -1032,11 +1032,11 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         ConversationHandler(
             entry_points=[
                 *menus.entry_points(i18n, Action.ABSENCE, ask_kind),
-                CallbackQueryHandler(approve, pattern=r"^appt:ok:\d+$"),
-                CallbackQueryHandler(ask_decline_reason, pattern=r"^appt:no:\d+$"),
-                CallbackQueryHandler(ask_proof, pattern=r"^appt:proof:\d+$"),
-                CallbackQueryHandler(proof_confirmed, pattern=r"^appt:pyes:\d+$"),
-                CallbackQueryHandler(proof_refused, pattern=r"^appt:pno:\d+$"),
+                CallbackQueryHandler(approve, pattern=r"^appt:ok:\d{1,18}$"),
+                CallbackQueryHandler(ask_decline_reason, pattern=r"^appt:no:\d{1,18}$"),
+                CallbackQueryHandler(ask_proof, pattern=r"^appt:proof:\d{1,18}$"),
+                CallbackQueryHandler(proof_confirmed, pattern=r"^appt:pyes:\d{1,18}$"),
+                CallbackQueryHandler(proof_refused, pattern=r"^appt:pno:\d{1,18}$"),
             ],
             states={
                 KIND: [

@@ -18,6 +18,7 @@ are planned again and an audit entry is written.
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -68,6 +69,8 @@ PAGE_SIZE = 8
 LATER_KIND = "caseworker_later"
 MAX_MESSAGE = 3900
 SHOWN_HISTORY = 8
+# SQLite integers are 64-bit: a forged id beyond that is no id at all.
+MAX_ID = 10**18
 
 
 class Glance(StrEnum):
@@ -349,10 +352,20 @@ async def detail(
     parts.append("")
     parts.extend(await _reminders(context, internship))
     parts.extend(await _history(context, internship))
-    text = "\n".join(parts)
-    if len(text) > MAX_MESSAGE:
-        text = text[:MAX_MESSAGE] + "…"
-    return text, _actions(t, internship, can_lock)
+    return _within_limit(parts), _actions(t, internship, can_lock)
+
+
+def _within_limit(lines: list[str]) -> str:
+    """Whole lines up to Telegram's message size: cutting inside a line could split a tag."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > MAX_MESSAGE:
+            kept.append("…")
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
 
 
 def _closed(context: BotContext, internship: Internship) -> str:
@@ -467,7 +480,7 @@ async def _reminders(context: BotContext, internship: Internship) -> list[str]:
     for reminder in done[-SHOWN_HISTORY:]:
         lines.append(
             f"· {t.datetime(reminder.done_at or reminder.due_at, 'd MMM HH:mm')} "
-            f"{t.plain(services.reminders.label(reminder.kind))}"
+            f"{html.escape(t.plain(services.reminders.label(reminder.kind)))}"
         )
     return lines
 
@@ -481,7 +494,9 @@ async def _history(context: BotContext, internship: Internship) -> list[str]:
         if entry.actor_id is not None and entry.actor_id not in names:
             names[entry.actor_id] = await _name(context.services, entry.actor_id)
         actor = names.get(entry.actor_id, "") if entry.actor_id is not None else "bot"
-        lines.append(f"· {t.datetime(entry.at, 'd MMM HH:mm')} {entry.action} ({actor})")
+        lines.append(
+            f"· {t.datetime(entry.at, 'd MMM HH:mm')} {entry.action} ({html.escape(actor)})"
+        )
     return lines
 
 
@@ -595,7 +610,11 @@ async def confirm_extension(
         InlineKeyboardMarkup(
             [
                 [
-                    button(t.plain("✅ Extend"), f"cl:ext!:{internship.id}:{extra}"),
+                    # The current extension rides along, so a second tap extends nothing.
+                    button(
+                        t.plain("✅ Extend"),
+                        f"cl:ext!:{internship.id}:{extra}:{internship.extension_workdays}",
+                    ),
                     button(t.plain("✖️ No"), f"cl:no:{internship.id}"),
                 ]
             ]
@@ -605,8 +624,10 @@ async def confirm_extension(
     return ConversationHandler.END
 
 
-async def extend(update: Update, context: BotContext, internship_id: int, extra: int) -> int:
-    """`cl:ext!:<id>:<n>`: extend, replan, tell the workplace and the client."""
+async def extend(
+    update: Update, context: BotContext, internship_id: int, extra: int, seen: int | None
+) -> int:
+    """`cl:ext!:<id>:<n>:<extension seen>`: extend, replan, tell the workplace and the client."""
     found = await _internship(update, context, internship_id)
     if found is None:
         return ConversationHandler.END
@@ -616,7 +637,13 @@ async def extend(update: Update, context: BotContext, internship_id: int, extra:
     services = context.services
     now = services.clock.now()
     async with services.db.transaction():
-        await internships.extend(services.db, internship.id, extra, now)
+        if seen is None or not await internships.extend(
+            services.db, internship.id, extra, now, expected=seen
+        ):
+            # A second tap, or the internship changed since the question: nothing happens.
+            await _answer(update, context.translator.plain(access.EXPIRED))
+            await _remove_buttons(update)
+            return ConversationHandler.END
         await audit.record(
             services.db,
             now,
@@ -1355,6 +1382,8 @@ async def on_button(update: Update, context: BotContext) -> int:
     try:
         action, internship_id = parts[1], int(parts[2])
         arg = parts[3] if len(parts) > 3 else ""
+        if not 0 < internship_id < MAX_ID:
+            raise ValueError("not an id")
     except (IndexError, ValueError):
         await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
         return ConversationHandler.END
@@ -1381,9 +1410,13 @@ async def on_button(update: Update, context: BotContext) -> int:
     }
     if action in simple:
         return await simple[action](update, context, internship_id)
-    if action in ("extend", "ext!") and arg.isdigit():
-        handler = confirm_extension if action == "extend" else extend
-        return await handler(update, context, internship_id, int(arg))
+    if action == "extend" and arg.isdigit():
+        return await confirm_extension(update, context, internship_id, int(arg))
+    if action == "ext!" and arg.isdigit():
+        seen = parts[4] if len(parts) > 4 and parts[4].isdigit() else None
+        return await extend(
+            update, context, internship_id, int(arg), int(seen) if seen is not None else None
+        )
     if action == "mv!" or action == "sign":
         try:
             day = date.fromisoformat(arg)

@@ -555,6 +555,6 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(
             filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL), loose_file
         ),
-        CallbackQueryHandler(file_is_certificate, pattern=rf"^{FILE_YES}\d+$"),
+        CallbackQueryHandler(file_is_certificate, pattern=rf"^{FILE_YES}\d{{1,18}}$"),
         CallbackQueryHandler(file_is_not_certificate, pattern=rf"^{FILE_NO}$"),
     ]

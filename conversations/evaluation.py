@@ -64,8 +64,10 @@ DATA_KEY = "evaluation"
 FORM_PATH = LOCALES_DIR / "evaluation_form.toml"
 MAX_REMARK = 500
 MAX_BOTTLENECKS = 2000
-# In the caseworker's message a long remark is cut, to stay within Telegram's limit.
-REMARK_IN_NOTIFICATION = 200
+# Long remarks and bottlenecks are cut in the summary and the caseworker's message so
+# that seven remarks and the bottlenecks stay within Telegram's 4096 characters.
+REMARK_IN_NOTIFICATION = 120
+BOTTLENECKS_IN_SUMMARY = 1500
 
 OUTCOME_LABELS = {
     Outcome.FAVOURABLE: N_("✅ Favourable"),
@@ -562,11 +564,14 @@ def score_lines(t: Translator, evaluation: Evaluation, cut: int | None = None) -
     return lines
 
 
-def bottlenecks_line(t: Translator, evaluation: Evaluation) -> str:
+def bottlenecks_line(t: Translator, evaluation: Evaluation, cut: int | None = None) -> str:
     if evaluation.bottlenecks_voice_file_id:
         return t._("Bottlenecks: 🎤 voice message")
     if evaluation.bottlenecks:
-        return t._("Bottlenecks: {text}", text=evaluation.bottlenecks)
+        text = evaluation.bottlenecks
+        if cut is not None and len(text) > cut:
+            text = text[:cut] + "…"
+        return t._("Bottlenecks: {text}", text=text)
     return ""
 
 
@@ -578,13 +583,13 @@ async def show_summary(
     name = await client_name(context.services, internship)
     parts = [
         context._("Evaluation of {name}:", name=name),
-        "\n".join(score_lines(t, evaluation)),
+        "\n".join(score_lines(t, evaluation, cut=REMARK_IN_NOTIFICATION)),
         context._(
             "Result: {outcome}",
             outcome=t.plain(OUTCOME_LABELS[evaluation.outcome]) if evaluation.outcome else "?",
         ),
     ]
-    line = bottlenecks_line(t, evaluation)
+    line = bottlenecks_line(t, evaluation, cut=BOTTLENECKS_IN_SUMMARY)
     if line:
         parts.append(line)
     parts.append(
@@ -876,7 +881,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         ConversationHandler(
             entry_points=[
                 *menus.entry_points(i18n, Action.EVALUATION, start),
-                CallbackQueryHandler(pick_trainee, pattern=r"^eval:start:\d+$"),
+                CallbackQueryHandler(pick_trainee, pattern=r"^eval:start:\d{1,18}$"),
             ],
             states={
                 CHOOSE_TRAINEE: [MessageHandler(text, use_the_buttons)],
@@ -886,7 +891,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                     MessageHandler(text, use_the_buttons),
                 ],
                 AREA: [
-                    CallbackQueryHandler(choose_level, pattern=r"^eval:level:\d+:\w+$"),
+                    CallbackQueryHandler(choose_level, pattern=r"^eval:level:\d{1,18}:\w+$"),
                     MessageHandler(text, use_the_buttons),
                 ],
                 REMARK: [
@@ -917,7 +922,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                     MessageHandler(text, use_the_buttons),
                 ],
                 PICK_AREA: [
-                    CallbackQueryHandler(pick_area, pattern=r"^eval:area:\d+$"),
+                    CallbackQueryHandler(pick_area, pattern=r"^eval:area:\d{1,18}$"),
                     MessageHandler(text, use_the_buttons),
                 ],
             },
@@ -925,7 +930,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                 *menus.entry_points(i18n, Action.CANCEL, later),
                 CallbackQueryHandler(later, pattern=r"^eval:later$"),
                 # The hours opened from a reminder button: leave the evaluation (the draft stays).
-                CallbackQueryHandler(end_silently, pattern=r"^hours:start:\d+$"),
+                CallbackQueryHandler(end_silently, pattern=r"^hours:start:\d{1,18}$"),
                 MessageHandler(leaving(i18n), end_silently),
             ],
             name="evaluation",

@@ -214,4 +214,4 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             MessageHandler(leaving(i18n), end_silently),
         ],
     )
-    return [conversation, CallbackQueryHandler(lock_pressed, pattern=r"^ex:lock:\d+$")]
+    return [conversation, CallbackQueryHandler(lock_pressed, pattern=r"^ex:lock:\d{1,18}$")]

@@ -56,6 +56,8 @@ CHOOSE_TRAINEE, CORRECT, RESUME, CHOOSE_MODE, DAY, TOTAL, SUMMARY, PICK_DAY = ra
 
 MAX_MINUTES_PER_DAY = 12 * 60
 DATA_KEY = "hours"
+# How much of a refused input the answer quotes back.
+QUOTE_LIMIT = 40
 # Days of these kinds are pre-filled with 0: the trainee was not there.
 AWAY_ALL_DAY = (Absence.SICK, Absence.NO_SHOW)
 
@@ -466,6 +468,8 @@ async def read_hours(
     update: Update, context: BotContext, text: str, maximum: int, day: bool
 ) -> int | None:
     """The typed minutes, or None after saying what is allowed (quoting what was typed)."""
+    # Quote enough to recognise, never so much that the answer outgrows a message.
+    quoted = text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
     try:
         minutes = parse_hours_worked(text, context.translator.locale)
     except HoursInputError as exc:
@@ -473,14 +477,14 @@ async def read_hours(
             HoursInput.UNREADABLE: context._(
                 "I cannot read «{typed}» as a number of hours. Type for example 7,5 or 7u30 "
                 "or 7:30.",
-                typed=text,
+                typed=quoted,
             ),
             HoursInput.NEGATIVE: context._(
                 "«{typed}»: hours cannot be negative. Type 0 for a day that was not worked.",
-                typed=text,
+                typed=quoted,
             ),
             HoursInput.BAD_MINUTES: context._(
-                "«{typed}»: the minutes must be from 0 to 59, for example 7u30.", typed=text
+                "«{typed}»: the minutes must be from 0 to 59, for example 7u30.", typed=quoted
             ),
         }
         await say(update, context, problems[exc.problem])
@@ -492,14 +496,14 @@ async def read_hours(
         text_out = context._(
             "«{typed}» is more than {maximum} in one day. Type a number from 0 to {maximum}, "
             "for example 7,5 or 7u30.",
-            typed=text,
+            typed=quoted,
             maximum=duration(t, maximum),
         )
     else:
         text_out = context._(
             "«{typed}» is more than this internship can hold: at most {maximum} ({days} "
             "workdays of at most {per_day}). Please type the total again.",
-            typed=text,
+            typed=quoted,
             maximum=duration(t, maximum),
             days=maximum // MAX_MINUTES_PER_DAY,
             per_day=duration(t, MAX_MINUTES_PER_DAY),
@@ -813,7 +817,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         ConversationHandler(
             entry_points=[
                 *menus.entry_points(i18n, Action.HOURS, start),
-                CallbackQueryHandler(pick_trainee, pattern=r"^hours:start:\d+$"),
+                CallbackQueryHandler(pick_trainee, pattern=r"^hours:start:\d{1,18}$"),
             ],
             states={
                 CHOOSE_TRAINEE: [MessageHandler(text, use_the_buttons)],
@@ -832,12 +836,12 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                     MessageHandler(text, use_the_buttons),
                 ],
                 DAY: [
-                    CallbackQueryHandler(day_button, pattern=r"^hours:day:\d+:\d+$"),
+                    CallbackQueryHandler(day_button, pattern=r"^hours:day:\d{1,18}:\d{1,18}$"),
                     CallbackQueryHandler(previous_day, pattern=r"^hours:back$"),
                     MessageHandler(text, day_typed),
                 ],
                 TOTAL: [
-                    CallbackQueryHandler(total_button, pattern=r"^hours:total:\d+$"),
+                    CallbackQueryHandler(total_button, pattern=r"^hours:total:\d{1,18}$"),
                     MessageHandler(text, total_typed),
                 ],
                 SUMMARY: [
@@ -846,7 +850,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                     MessageHandler(text, summary_typed),
                 ],
                 PICK_DAY: [
-                    CallbackQueryHandler(pick_day, pattern=r"^hours:pick:\d+$"),
+                    CallbackQueryHandler(pick_day, pattern=r"^hours:pick:\d{1,18}$"),
                     MessageHandler(text, use_the_buttons),
                 ],
             },
@@ -854,7 +858,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                 *menus.entry_points(i18n, Action.CANCEL, cancel),
                 CallbackQueryHandler(cancel, pattern=r"^hours:cancel$"),
                 # The evaluation opened from a reminder button: leave the hours.
-                CallbackQueryHandler(end_silently, pattern=r"^eval:start:\d+$"),
+                CallbackQueryHandler(end_silently, pattern=r"^eval:start:\d{1,18}$"),
                 MessageHandler(leaving(i18n), end_silently),
             ],
             name="hours",

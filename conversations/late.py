@@ -159,7 +159,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             states={
                 HOW_LATE: [
                     CallbackQueryHandler(ask_minutes, pattern=r"^late:other$"),
-                    CallbackQueryHandler(choose, pattern=r"^late:\d+$"),
+                    CallbackQueryHandler(choose, pattern=r"^late:\d{1,18}$"),
                     MessageHandler(typed_text(i18n), type_minutes),
                 ],
             },

@@ -832,7 +832,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             buttons_only,
         ],
         WORKPLACE: [
-            CallbackQueryHandler(workplace_chosen, pattern=r"^ni:wp:(\d+|new)$"),
+            CallbackQueryHandler(workplace_chosen, pattern=r"^ni:wp:(\d{1,18}|new)$"),
             MessageHandler(typed, workplace_search),
         ],
         WORKPLACE_NAME: [MessageHandler(typed, workplace_name)],
@@ -842,7 +842,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             buttons_only,
         ],
         CONTACT: [
-            CallbackQueryHandler(contact_chosen, pattern=r"^ni:ct:(\d+|new|none)$"),
+            CallbackQueryHandler(contact_chosen, pattern=r"^ni:ct:(\d{1,18}|new|none)$"),
             buttons_only,
         ],
         CONTACT_NAME: [MessageHandler(typed, contact_name)],
@@ -860,7 +860,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             MessageHandler(typed, start_date),
         ],
         LENGTH: [
-            CallbackQueryHandler(length, pattern=r"^ni:len:\d+$"),
+            CallbackQueryHandler(length, pattern=r"^ni:len:\d{1,18}$"),
             MessageHandler(typed, length),
         ],
         MEETING_POINT: [
@@ -890,7 +890,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         per_message=False,
         entry_points=[
             *menus.entry_points(i18n, Action.NEW_INTERNSHIP, start),
-            CallbackQueryHandler(second_chance, pattern=r"^ni:again:\d+$"),
+            CallbackQueryHandler(second_chance, pattern=r"^ni:again:\d{1,18}$"),
         ],
         states=states,
         # The menu button or /newinternship again starts afresh.

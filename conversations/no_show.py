@@ -222,11 +222,11 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             entry_points=menus.entry_points(i18n, Action.NO_SHOW, start),
             states={
                 PICK: [
-                    CallbackQueryHandler(pick, pattern=r"^noshow:pick:\d+$"),
+                    CallbackQueryHandler(pick, pattern=r"^noshow:pick:\d{1,18}$"),
                     MessageHandler(text, use_the_buttons),
                 ],
                 CONFIRM: [
-                    CallbackQueryHandler(report, pattern=r"^noshow:yes:\d+$"),
+                    CallbackQueryHandler(report, pattern=r"^noshow:yes:\d{1,18}$"),
                     MessageHandler(text, use_the_buttons),
                 ],
             },

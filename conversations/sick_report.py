@@ -963,9 +963,9 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     conversation = ConversationHandler(
         entry_points=[
             *menus.entry_points(i18n, Action.SICK, start),
-            CallbackQueryHandler(longer, pattern=r"^sick:longer:\d+$"),
-            CallbackQueryHandler(better, pattern=r"^sick:better:\d+$"),
-            CallbackQueryHandler(certificate_wanted, pattern=r"^sick:cert:\d+$"),
+            CallbackQueryHandler(longer, pattern=r"^sick:longer:\d{1,18}$"),
+            CallbackQueryHandler(better, pattern=r"^sick:better:\d{1,18}$"),
+            CallbackQueryHandler(certificate_wanted, pattern=r"^sick:cert:\d{1,18}$"),
         ],
         states={
             FROM: [

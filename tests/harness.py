@@ -14,8 +14,10 @@ bytes, and read what the bot answered, so tests read like chat transcripts.
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,6 +52,8 @@ class Fault:
     method: str | None = None
     times: int = 1
     retry_after: int = 3
+    # Only sends to this chat fail (None: any chat).
+    chat_id: int | None = None
 
 
 @dataclass
@@ -150,15 +154,23 @@ class FakeTelegram(BaseRequest):
         fault = self._take_fault(api_method, params)
         if fault is not None:
             return fault
+        too_long = _too_long(api_method, params)
+        if too_long is not None:
+            return too_long
         result = await self._answer(api_method, params, files)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # Faults
 
     def fail(
-        self, kind: str, method: str | None = None, times: int = 1, retry_after: int = 3
+        self,
+        kind: str,
+        method: str | None = None,
+        times: int = 1,
+        retry_after: int = 3,
+        chat_id: int | None = None,
     ) -> None:
-        self.faults.append(Fault(kind, method, times, retry_after))
+        self.faults.append(Fault(kind, method, times, retry_after, chat_id))
 
     def _take_fault(self, api_method: str, params: dict[str, Any]) -> tuple[int, bytes] | None:
         is_send = api_method in SEND_METHODS
@@ -171,6 +183,8 @@ class FakeTelegram(BaseRequest):
             if fault.method is not None and fault.method != api_method:
                 continue
             if fault.method is None and not is_send:
+                continue
+            if fault.chat_id is not None and (chat_id is None or int(chat_id) != fault.chat_id):
                 continue
             fault.times -= 1
             if fault.kind == "timeout":
@@ -359,6 +373,20 @@ def _error(
     if parameters:
         body["parameters"] = parameters
     return code, json.dumps(body).encode()
+
+
+def _too_long(method: str, params: dict[str, Any]) -> tuple[int, bytes] | None:
+    """Telegram's limits, counted on the text as shown (after HTML parsing)."""
+    limits = {"sendMessage": ("text", 4096), "editMessageText": ("text", 4096)}
+    for sender in ("sendPhoto", "sendDocument", "sendVoice", "copyMessage"):
+        limits[sender] = ("caption", 1024)
+    if method not in limits:
+        return None
+    field_name, limit = limits[method]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", str(params.get(field_name) or "")))
+    if len(shown) > limit:
+        return _error(400, f"Bad Request: {field_name} is too long")
+    return None
 
 
 def _file_json(file_id: str) -> dict[str, Any]:

@@ -148,6 +148,21 @@ async def test_extend_from_a_notification_button_moves_the_reminders(bot: BotHar
     assert entries[-1].action == "internship.extended" and entries[-1].details["workdays"] == 5
 
 
+async def test_a_double_tap_on_extend_extends_once(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    await w.caseworker_chat.send("/start")
+    await w.caseworker_chat.press_data(f"cw:extend:{w.internship.id}:2")
+    question = w.caseworker_chat.last
+    data = next(b["callback_data"] for b in question.inline_buttons if "ext!" in b["callback_data"])
+    await w.caseworker_chat.press("✅ Verlengen")
+    # The same button again, as a slow phone sends it twice.
+    await w.caseworker_chat.press_data(data, question)
+    changed = await internships.get(bot.services.db, w.internship.id)
+    assert changed is not None and changed.extension_workdays == 2
+    entries = await audit.for_subject(bot.services.db, "internship", w.internship.id)
+    assert [e.action for e in entries].count("internship.extended") == 1
+
+
 async def test_extend_by_a_typed_number_and_a_wrong_one(bot: BotHarness) -> None:
     w = await factories.world(bot)
     await _open(w.caseworker_chat, w.internship.id)
@@ -280,3 +295,16 @@ async def test_the_detail_shows_reports_and_hours_and_locks_them(bot: BotHarness
     assert locks[w.internship.id].locked_by == w.caseworker.id
     answers = bot.fake.calls_of("answerCallbackQuery")
     assert "vergrendeld" in answers[-1].params["text"]
+
+
+async def test_names_in_the_history_are_escaped(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    odd, _ = await factories.person(
+        bot, Role.EMPLOYER, "Mieke <Onthaal> & co", workplace=w.workplace
+    )
+    await audit.record(
+        bot.services.db, bot.clock.now(), odd.id, "hours.submitted", "internship", w.internship.id
+    )
+    await _open(w.caseworker_chat, w.internship.id)
+    detail = w.caseworker_chat.last_text
+    assert "hours.submitted (Mieke &lt;Onthaal&gt; &amp; co)" in detail

@@ -200,6 +200,23 @@ async def test_a_negative_result_is_urgent_and_marked_for_a_second_chance(bot: B
     assert "Je werkplaats heeft de evaluatie van je stage doorgegeven." in w.client_chat.last_text
 
 
+async def test_the_longest_evaluation_still_fits_in_telegrams_messages(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    mieke = w.employer_chat
+    await mieke.send("📝 Evaluatie")
+    for area in range(7):
+        await mieke.press("🔴 Problematisch")
+        await mieke.send(f"{area} " + "lang verhaal " * 38)  # about 500 characters
+    await mieke.press("❌ Negatief")
+    await mieke.send("knelpunt " * 222)  # about 2000 characters
+    await mieke.press("➡️ Geen papieren formulier")
+    assert "Deze evaluatie naar de deskundige werkervaring sturen?" in mieke.last_text
+    await mieke.press("✅ Naar de deskundige werkervaring sturen")
+    assert "🚨 <b>Dringend</b>" in w.caseworker_chat.last_text
+    row = await evaluation_row(bot)
+    assert row["status"] == "submitted" and len(row["bottlenecks"]) > 1900
+
+
 async def test_the_caseworker_reads_it_in_their_language(bot: BotHarness) -> None:
     w = await factories.world(bot)
     await people.set_language(bot.services.db, w.caseworker.id, "en")

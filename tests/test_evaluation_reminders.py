@@ -224,7 +224,7 @@ async def test_an_extension_moves_the_reminders_to_the_new_due_day(
 ) -> None:
     await run_until(bot, local(date(2026, 12, 7), 10, 0))
     # Sick for a week: extended by five workdays, so due Thursday 17 December.
-    await internships.extend(bot.services.db, world.internship.id, 5, bot.clock.now())
+    await internships.extend(bot.services.db, world.internship.id, 5, bot.clock.now(), expected=0)
     await bot.services.reminders.replan_internship(bot.services, world.internship.id)
 
     await run_until(bot, local(date(2026, 12, 15), 23, 0))
@@ -245,7 +245,7 @@ async def test_an_extension_after_the_heads_up_reminds_again_for_the_new_day(
 ) -> None:
     await run_until(bot, local(WED, 15, 0))
     assert len(evaluation_texts(world.employer_chat)) == 1
-    await internships.extend(bot.services.db, world.internship.id, 5, bot.clock.now())
+    await internships.extend(bot.services.db, world.internship.id, 5, bot.clock.now(), expected=0)
     await bot.services.reminders.replan_internship(bot.services, world.internship.id)
 
     await run_until(bot, local(date(2026, 12, 17), 8, 0))

@@ -167,6 +167,16 @@ async def test_implausible_hours_are_refused_saying_what_is_allowed(
     assert "Dag 2 van 9" in mieke.last_text
 
 
+async def test_a_very_long_answer_is_quoted_short(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    mieke = w.employer_chat
+    await start_per_day(mieke)
+    replies = await mieke.send("x" * 4000)
+    assert len(replies) == 1
+    assert "«" + "x" * 40 + "…»" in replies[0].text
+    assert len(replies[0].text) < 400
+
+
 async def test_an_english_speaking_employer_may_type_either_decimal_mark(bot: BotHarness) -> None:
     w = await factories.world(bot)
     place = w.workplace

@@ -8,14 +8,16 @@ timeouts, network errors, 403 blocked.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot import notify
+from bot.accounts import unlink
 from bot.outbox import Outbox
 from bot.store import people
 from tests import factories
+from tests.conftest import BRUSSELS
 from tests.factories import World
 from tests.harness import BotHarness, ChatUser
 
@@ -157,3 +159,29 @@ async def test_one_chat_gets_at_most_about_one_message_a_second(bot: BotHarness)
     assert w.caseworker_chat.texts[-4:] == [f"bericht {n}" for n in range(4)]
     # Three gaps of 50 ms between the caseworker's four messages.
     assert elapsed >= 0.15
+
+
+async def test_nothing_queued_reaches_an_account_after_it_was_unlinked(bot: BotHarness) -> None:
+    """A lost phone: what was queued during an outage must not reach it afterwards."""
+    w = await factories.world(bot)
+    client = w.client_chat
+    await bot.advance_to(datetime(2026, 12, 1, 7, 0, tzinfo=BRUSSELS))
+    seen = len(w.employer_chat.inbox)
+    # Telegram fails on the next message to the workplace: the outbox waits a while.
+    bot.fake.fail("server_error", chat_id=w.employer_chat.id)
+    await client.send("/sick")
+    for _ in range(4):  # today, one day, saw a doctor, confirm
+        await client.press(client.last.button_labels[0])
+    await client.send_photo()  # the flow asks for the certificate right away
+    assert len(w.employer_chat.inbox) == seen
+    await unlink(bot.services, w.employer, actor_id=w.caseworker.id)
+    await bot.advance(timedelta(hours=1))
+    assert len(w.employer_chat.inbox) == seen
+    statuses = await bot.services.db.fetchall(
+        "SELECT status, last_error FROM outbox WHERE recipient_id = ? AND kind IN "
+        "('sick', 'certificate')",
+        (w.employer.id,),
+    )
+    assert {(r["status"], r["last_error"]) for r in statuses} == {("failed", "unlinked")}
+    # The caseworker still gets the report and the certificate.
+    assert [m for m in w.caseworker_chat.inbox if m.method == "sendPhoto"]

@@ -109,13 +109,20 @@ async def set_status(
     )
 
 
-async def extend(db: Database, internship_id: int, workdays: int, now: datetime) -> None:
-    """Add `workdays` to the internship (the last day and evaluation due day move)."""
-    await db.execute(
+async def extend(
+    db: Database, internship_id: int, workdays: int, now: datetime, expected: int
+) -> bool:
+    """Add `workdays` to the internship (the last day and evaluation due day move).
+
+    Only when its extension is still `expected` (what the caseworker saw): False otherwise,
+    so a repeated request never extends twice.
+    """
+    changed = await db.execute_rowcount(
         "UPDATE internships SET extension_workdays = extension_workdays + ?, updated_at = ? "
-        "WHERE id = ?",
-        (workdays, to_db(now), internship_id),
+        "WHERE id = ? AND extension_workdays = ?",
+        (workdays, to_db(now), internship_id, expected),
     )
+    return changed > 0
 
 
 async def move_start(db: Database, internship_id: int, start: date, now: datetime) -> None:

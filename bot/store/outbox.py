@@ -59,8 +59,10 @@ async def next_due(db: Database, now: datetime, limit: int) -> list[OutboxMessag
     Only the head of each chat's queue is returned, so a message waiting for a
     retry holds back the later ones to the same person: order per recipient.
     """
+    # `+o.not_before`: no index on that column, so SQLite walks `outbox_queue` in id order
+    # and stops at the limit instead of sorting every pending message (see 0009_indexes).
     rows = await db.fetchall(
-        "SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ? "
+        "SELECT o.* FROM outbox o WHERE o.status = 'pending' AND +o.not_before <= ? "
         "AND o.id = (SELECT MIN(id) FROM outbox WHERE chat_id = o.chat_id AND status = 'pending') "
         "ORDER BY o.id LIMIT ?",
         (to_db(now), limit),
@@ -107,6 +109,15 @@ async def fail_pending_for_chat(db: Database, chat_id: int, error: str) -> int:
         "UPDATE outbox SET status = 'failed', last_error = ? "
         "WHERE chat_id = ? AND status = 'pending'",
         (error, chat_id),
+    )
+
+
+async def fail_pending_for_recipient(db: Database, person_id: int, error: str) -> int:
+    """Give up every message still queued for a person (their account was unlinked)."""
+    return await db.execute_rowcount(
+        "UPDATE outbox SET status = 'failed', last_error = ? "
+        "WHERE recipient_id = ? AND status = 'pending'",
+        (error, person_id),
     )
 
 
