@@ -16,6 +16,7 @@ notification settings): those are kept in `digest_items` and sent by the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
@@ -25,13 +26,39 @@ from bot.clock import local_moment
 from bot.i18n import Translator
 from bot.services import Services
 from bot.store import caseload, people
-from bot.store.models import Internship, Person
+from bot.store.models import Internship, Person, Role
 
 TextFor = Callable[[Translator], str]
 
 # The reminder kind that sends a caseworker's daily digest (subject: the caseworker's id).
 DIGEST_KIND = "caseworker_digest"
 DIGEST_EXPIRES_AFTER = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Told:
+    """Who heard about something: the client's receipt says exactly that."""
+
+    workplace: bool
+    caseworker: bool
+
+    @classmethod
+    def of(cls, reached: list[Person]) -> Told:
+        return cls(
+            workplace=any(p.role == Role.EMPLOYER for p in reached),
+            caseworker=any(p.is_staff for p in reached),
+        )
+
+
+def told_text(t: Translator, told: Told) -> str:
+    """For the client: who knows now (never "we told them" when nobody was reached)."""
+    if told.workplace and told.caseworker:
+        return t._("Your workplace and your caseworker know it now.")
+    if told.caseworker:
+        return t._("Your caseworker knows it now.")
+    if told.workplace:
+        return t._("Your workplace knows it now. Please also call your caseworker.")
+    return t._("We could not reach your caseworker through this bot. Please call your caseworker.")
 
 
 class Audience(StrEnum):

@@ -275,13 +275,9 @@ async def report(
                 ),
                 kind="accident",
             )
+    told = notify.told_text(context.translator, notify.Told.of(reached))
     return await back_to_menu(
-        update,
-        context,
-        context._(
-            "✅ We told your workplace and your caseworker at once.\n"
-            "Keep all papers. Get well soon!"
-        ),
+        update, context, f"✅ {told}\n" + context._("Keep all papers. Get well soon!")
     )
 
 

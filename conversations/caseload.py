@@ -1228,6 +1228,7 @@ async def relink(update: Update, context: BotContext, internship_id: int, who: s
     if target is None:
         await _answer(update)
         return ConversationHandler.END
+    username = services.settings.bot_username or context.bot.username
     async with services.db.transaction():
         await accounts.unlink(services, target, person.id)
         token = await accounts.create_invite(services, target, person.id)
@@ -1240,17 +1241,21 @@ async def relink(update: Update, context: BotContext, internship_id: int, who: s
             internship.id,
             person=target.id,
         )
+        # Through the outbox, with the token: a link is only handed out once it is stored.
+        await services.outbox.message(
+            person,
+            context._(
+                "{name} is disconnected. Forward the next message to them:", name=target.name
+            ),
+            kind="invite",
+        )
+        await services.outbox.message(
+            person,
+            invite_message(services, target, accounts.deep_link(username, token)),
+            kind="invite",
+        )
     await _answer(update)
     await _remove_buttons(update)
-    username = services.settings.bot_username or context.bot.username
-    await say(
-        update,
-        context,
-        context._("{name} is disconnected. Forward the next message to them:", name=target.name),
-    )
-    await say(
-        update, context, invite_message(services, target, accounts.deep_link(username, token))
-    )
     return ConversationHandler.END
 
 

@@ -84,12 +84,6 @@ class Concerned:
     caseworker: Person | None
 
 
-@dataclass(frozen=True)
-class Told:
-    workplace: bool
-    caseworker: bool
-
-
 def during_internship(report: SickReport, internship: Internship) -> bool:
     """Whether the reported sick days (open-ended when not known) touch the internship.
 
@@ -127,17 +121,17 @@ async def tell(
     kind: str,
     extend_by: int | None = None,
     dedupe_key: str | None = None,
-) -> Told:
+) -> notify.Told:
     """Queue a message about a report for the workplace (when concerned) and the caseworker."""
     who = await concerned(services, report, client)
     if who.internship is None:
         if who.caseworker is None:
-            return Told(False, False)
+            return notify.Told(False, False)
         key = f"{dedupe_key}:{who.caseworker.id}" if dedupe_key else None
         reached = await notify.to_person(
             services, who.caseworker, caseworker_text, kind, dedupe_key=key
         )
-        return Told(False, reached)
+        return notify.Told(False, reached)
     workplace = False
     if employer_text is not None and who.workplace:
         workplace = bool(
@@ -161,17 +155,7 @@ async def tell(
             dedupe_key=dedupe_key,
         )
     )
-    return Told(workplace, caseworker)
-
-
-def sent_to_text(t: Translator, told: Told) -> str:
-    if told.workplace and told.caseworker:
-        return t._("Your workplace and your caseworker know it now.")
-    if told.caseworker:
-        return t._("Your caseworker knows it now.")
-    if told.workplace:
-        return t._("Your workplace knows it now. Please also call your caseworker.")
-    return t._("We could not reach your caseworker through this bot. Please call your caseworker.")
+    return notify.Told(workplace, caseworker)
 
 
 # Files
@@ -229,7 +213,7 @@ def caption_text(t: Translator, client: Person, report: SickReport) -> str:
 
 async def forward(
     services: Services, report: SickReport, client: Person, certificate_id: int, file: IncomingFile
-) -> Told:
+) -> notify.Told:
     """Queue the certificate itself for the concerned workplace contact(s) and caseworker."""
     who = await concerned(services, report, client)
     recipients: list[tuple[Person, bool]] = []
@@ -264,12 +248,12 @@ async def forward(
             caseworker_reached = caseworker_reached or sent
         else:
             workplace = workplace or sent
-    return Told(workplace, caseworker_reached)
+    return notify.Told(workplace, caseworker_reached)
 
 
 async def attach(
     services: Services, report: SickReport, client: Person, file: IncomingFile
-) -> Told | None:
+) -> notify.Told | None:
     """Store the certificate and queue it for the others; None when it was already attached."""
     now = services.clock.now()
     async with services.db.transaction():
@@ -306,7 +290,7 @@ async def receive(update: Update, context: BotContext, report: SickReport) -> bo
     return True
 
 
-async def thank(update: Update, context: BotContext, told: Told | None) -> None:
+async def thank(update: Update, context: BotContext, told: notify.Told | None) -> None:
     """Thank the client for the certificate and say who got it; show the menu."""
     chat = update.effective_chat
     assert chat is not None

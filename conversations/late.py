@@ -127,13 +127,12 @@ async def report(update: Update, context: BotContext, minutes: int) -> int:
             now,
         )
         await audit.record(services.db, now, person.id, "absence.late", "absence", absence.id)
-        await notify.about_internship(services, internship, text_for, kind="late")
+        reached = await notify.about_internship(services, internship, text_for, kind="late")
+    told = notify.told_text(context.translator, notify.Told.of(reached))
     return await back_to_menu(
         update,
         context,
-        context._(
-            "✅ Thank you. We told your workplace and your caseworker. Come as soon as you can."
-        ),
+        context._("✅ Thank you.") + f" {told}\n" + context._("Come as soon as you can."),
     )
 
 

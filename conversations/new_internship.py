@@ -682,13 +682,16 @@ async def create(update: Update, context: BotContext) -> int:
     services = context.services
     created = await store_internship(services, person, data)
     internship_id, invitations = created
+    # The summary and the links go through the outbox, in the update's transaction with
+    # the tokens: if Telegram fails halfway, no link is handed out that was never stored.
     text = context._("✅ Internship created.") + "\n\n" + summary(context, data)
-    await say(update, context, text)
+    await services.outbox.message(person, text, kind="invite")
     username = services.settings.bot_username or context.bot.username
     for invited, token in invitations:
-        await say(update, context, _invite_intro(context, invited))
-        await say(
-            update, context, invite_message(services, invited, accounts.deep_link(username, token))
+        await services.outbox.message(person, _invite_intro(context, invited), kind="invite")
+        link = accounts.deep_link(username, token)
+        await services.outbox.message(
+            person, invite_message(services, invited, link), kind="invite"
         )
     context.data.pop(KEY, None)
     chat = update.effective_chat

@@ -32,7 +32,7 @@ from bot.i18n import I18n, Translator
 from bot.menus import Action
 from bot.notify import Audience
 from bot.services import Services
-from bot.store import absences, audit, people
+from bot.store import absences, audit, people, sick_reports
 from bot.store.absences import Absence, AbsenceKind, AbsenceStatus, NewAbsence
 from bot.store.models import Internship, Person, Role
 from conversations.appointment import absence_span
@@ -85,6 +85,16 @@ async def ask_confirm(update: Update, context: BotContext, internship: Internshi
         if absence.kind in (AbsenceKind.LATE, AbsenceKind.APPOINTMENT)
         and absence.status != AbsenceStatus.DECLINED
     ]
+    for report in await sick_reports.open_for_client(services.db, internship.client_id):
+        if report.first_day <= today <= (report.expected_last_day or today):
+            # They did warn: the employer must see that before reporting a no-show.
+            lines.append(
+                context._(
+                    "🤒 {name} reported sick for today (sick report {reference}).",
+                    name=name,
+                    reference=report.reference,
+                )
+            )
     if lines:
         lines.append("")
     lines.append(context._("🚫 Did {name} not come today, without warning you?", name=name))

@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import notify
 from bot.clock import local_moment
 from bot.i18n import N_, Translator
+from bot.notify import Told
 from bot.services import Services
 from bot.store import internships, people
 from bot.store import reminders as reminder_store
@@ -27,7 +28,7 @@ from bot.store import sick_reports as store
 from bot.store.models import Internship, Person
 from bot.store.sick_reports import Doctor, SickReport
 from conversations import certificate
-from conversations.certificate import Told, day_text, local_day
+from conversations.certificate import day_text, local_day
 
 # Without an expected end, the client is asked this long after the first day.
 UNKNOWN_END_CHECK = timedelta(days=3)

@@ -39,12 +39,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, flows, menus
+from bot import access, flows, menus, notify
 from bot.clock import local_moment
 from bot.context import BotContext
 from bot.flows import leaving, local_today, say, typed_text
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
+from bot.notify import Told
 from bot.parsing import Yearless, parse_day, parse_iso_day
 from bot.store import audit, internships
 from bot.store import sick_reports as store
@@ -52,7 +53,7 @@ from bot.store.models import Internship, Person, Role
 from bot.store.sick_reports import Doctor, SickReport
 from bot.workdays import workdays_from
 from conversations import certificate
-from conversations.certificate import Told, day_text
+from conversations.certificate import day_text
 from conversations.sick_notices import (
     END_KINDS,
     I_AM_BETTER,
@@ -546,7 +547,7 @@ async def send_receipt(
     lines = [
         t._("✅ Thank you. Your sick report is saved."),
         t._("Reference: <b>{reference}</b>", reference=report.reference),
-        certificate.sent_to_text(t, told),
+        notify.told_text(t, told),
     ]
     if internship is None:
         lines.append(t._("You have no internship at the moment."))
@@ -754,7 +755,7 @@ async def send_prolong(update: Update, context: BotContext) -> int:
         )
     text = [
         context._("✅ Thank you. Get well soon!"),
-        certificate.sent_to_text(context.translator, told),
+        notify.told_text(context.translator, told),
     ]
     return await finish(update, context, "\n".join(text))
 
@@ -893,7 +894,7 @@ async def send_back(update: Update, context: BotContext) -> int:
             recovered_on=back_on,
         )
     t = context.translator
-    text = "\n".join([t._("✅ Thank you. Welcome back!"), certificate.sent_to_text(t, told)])
+    text = "\n".join([t._("✅ Thank you. Welcome back!"), notify.told_text(t, told)])
     missed_a_day = back_on > report.first_day
     if missed_a_day and not await store.has_certificate(services.db, report.id):
         await say(update, context, text)

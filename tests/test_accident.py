@@ -7,7 +7,7 @@ from datetime import datetime, time
 import pytest
 
 from bot.access import NOT_FOR_YOU
-from bot.store import absences
+from bot.store import absences, people
 from bot.store.absences import AbsenceKind
 from bot.store.models import Role
 from tests import factories
@@ -41,7 +41,7 @@ async def test_accident_just_now_with_a_description(bot: BotHarness) -> None:
     await client.press("Net nu")
     assert "Wat is er gebeurd?" in client.last_text
     replies = await client.send("Gesneden aan een glasscherf in het magazijn")
-    assert "We hebben het meteen gezegd aan je werkplaats" in replies[-1].text
+    assert "Je werkplek en je deskundige werkervaring weten het nu." in replies[-1].text
     assert ACCIDENT in client.keyboard
 
     for chat in (w.employer_chat, w.caseworker_chat):
@@ -178,6 +178,23 @@ async def test_each_person_reads_it_in_their_own_language(bot: BotHarness) -> No
     assert "1. Hemen amirinize söyleyin." in replies[0].text
     await client.press("Az önce")
     await client.send("Elimi kestim")
-    assert "İş yerinize ve sosyal danışmanınıza hemen haber verdik." in client.last_text
+    assert "İş yeriniz ve sosyal danışmanınız artık biliyor." in client.last_text
     assert "DRINGEND: ongeval op het werk" in w.employer_chat.last_text
     assert "Wat er gebeurde: Elimi kestim" in w.employer_chat.last_text
+
+
+async def test_the_client_is_not_told_we_told_them_when_nobody_was_reached(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    await bot.advance_to(TUESDAY_MORNING)
+    for person in (w.employer, w.caseworker):
+        await people.unlink_telegram(bot.services.db, person.id)
+    await w.client_chat.send(ACCIDENT)
+    await w.client_chat.press("Net nu")
+    replies = await w.client_chat.send("Gevallen")
+    assert "niet bereiken" in replies[-1].text
+    assert "Bel je deskundige werkervaring" in replies[-1].text
+    assert "weten het nu" not in replies[-1].text
+    stored = await absences.for_internship(bot.services.db, w.internship.id)
+    assert [a.kind for a in stored] == [AbsenceKind.ACCIDENT]

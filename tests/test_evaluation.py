@@ -228,7 +228,7 @@ async def test_the_caseworker_reads_it_in_their_language(bot: BotHarness) -> Non
     assert "Evaluation of Samir El Amrani (Kringwinkel Zuid): <b>favourable</b>." in text
     assert "Please plan the contract signing." in text
     assert "🟢 Quality of the work: Good" in text
-    assert "оцінювання твого стажування" in w.client_chat.last_text
+    assert "оцінювання вашого стажування" in w.client_chat.last_text
 
 
 async def test_changing_the_result_asks_the_bottlenecks_again(bot: BotHarness) -> None:

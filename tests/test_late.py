@@ -35,9 +35,7 @@ async def test_late_by_button_reaches_workplace_and_caseworker(bot: BotHarness) 
     ]
     replies = await client.press("30 minuten")
 
-    assert (
-        "We hebben het gezegd aan je werkplaats en je deskundige werkervaring" in replies[-1].text
-    )
+    assert "Bedankt. Je werkplek en je deskundige werkervaring weten het nu." in replies[-1].text
     assert LATE in client.keyboard
     for chat in (w.employer_chat, w.caseworker_chat):
         assert "Samir El Amrani komt vandaag te laat." in chat.last_text

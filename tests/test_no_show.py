@@ -27,14 +27,13 @@ async def test_report_a_trainee_who_did_not_come(bot: BotHarness) -> None:
 
     await employer.send(NO_SHOW)
     assert (
-        employer.last_text
-        == "🚫 Is Samir El Amrani vandaag niet gekomen, zonder je te verwittigen?"
+        employer.last_text == "🚫 Is Samir El Amrani vandaag niet gekomen, zonder u te verwittigen?"
     )
     assert employer.last.button_labels == [YES, CANCEL]
     replies = await employer.press(YES)
     assert replies[-1].text == (
         "✅ Bedankt. We hebben het gezegd aan de deskundige werkervaring en Samir El Amrani "
-        "gevraagd om contact met je op te nemen."
+        "gevraagd om contact met u op te nemen."
     )
     assert NO_SHOW in employer.keyboard
 
@@ -53,7 +52,7 @@ async def test_report_a_trainee_who_did_not_come(bot: BotHarness) -> None:
 
     await employer.send(NO_SHOW)
     await employer.press(YES)
-    assert employer.last_text == "Je hebt dit vandaag al gemeld. Bedankt."
+    assert employer.last_text == "U hebt dit vandaag al gemeld. Bedankt."
     assert len(await absences.for_internship(bot.services.db, w.internship.id)) == 1
 
 
@@ -66,6 +65,19 @@ async def test_what_the_client_reported_is_shown_first(bot: BotHarness) -> None:
     assert w.employer_chat.last_text.splitlines()[0] == (
         "ℹ️ Samir El Amrani meldde vandaag ongeveer 1 uur te laat te komen."
     )
+
+
+async def test_a_sick_report_for_today_is_shown_first(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    await bot.advance_to(datetime(2026, 11, 30, 7, 0, tzinfo=BRUSSELS))
+    client = w.client_chat
+    await client.send("🤒 Ik ben ziek")
+    for _ in range(4):  # today, one day, doctor, confirm
+        await client.press(client.last.button_labels[0])
+    await bot.advance_to(MONDAY)
+    await w.employer_chat.send(NO_SHOW)
+    first = w.employer_chat.last_text.splitlines()[0]
+    assert first == "🤒 Samir El Amrani heeft zich voor vandaag ziek gemeld (ziekmelding Z-0001)."
 
 
 async def test_choose_among_several_trainees(bot: BotHarness) -> None:
@@ -88,7 +100,7 @@ async def test_choose_among_several_trainees(bot: BotHarness) -> None:
 async def test_before_the_start_there_is_nobody(bot: BotHarness) -> None:
     w = await factories.world(bot)
     await w.employer_chat.send(NO_SHOW)
-    assert w.employer_chat.last_text == "Er is nog geen stagiair gestart in je werkplaats."
+    assert w.employer_chat.last_text == "Er is nog geen stagiair gestart in uw werkplaats."
 
 
 @pytest.mark.parametrize("several", [False, True])
