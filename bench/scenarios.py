@@ -18,7 +18,6 @@ from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 from bench import seed
 from bench.echo import measure_buttons, measure_echo
-from bench.pacing import SpacedRateLimiter
 from bench.timed import EnforcingTelegram, RealTimeHarness, ShiftedClock, TimedHarness
 from bot.app import build_application, open_services
 from bot.clock import FakeClock, to_db
@@ -35,7 +34,7 @@ MONDAY = MONDAY_MORNING.date()
 # The evaluation of internships starting that Monday is due on Thursday 10 December.
 THURSDAY_EVALUATION = datetime(2026, 12, 10, 8, 0, tzinfo=BRUSSELS)
 # Fan-out variants: the application as built, PTB's limiter without burst, evenly spaced.
-AS_BUILT, AIO_NO_BURST, SPACED = 0, 1, 2
+AS_BUILT, BURST = 0, 1
 # One employer submitting hours for every this many clients reporting sick.
 EMPLOYER_SHARE = 5
 Step = Callable[[], Awaitable[object]]
@@ -43,11 +42,9 @@ Step = Callable[[], Awaitable[object]]
 
 def limiter(variant: int) -> BaseRateLimiter[Any] | None:
     """The rate limiter of a fan-out variant; None: the one `build_application` chose."""
-    if variant == AIO_NO_BURST:
-        # PTB's limiter without its burst of 30: one request every 1/29 s.
-        return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29)
-    if variant == SPACED:
-        return SpacedRateLimiter(29)
+    if variant == BURST:
+        # PTB's default: a burst of 30, then 30 a second (shows why the bot tunes it).
+        return AIORateLimiter()
     return None
 
 

@@ -1,22 +1,12 @@
-"""The SQLite database: one connection, WAL mode, versioned migrations.
+"""The SQLite database: one aiosqlite connection, WAL mode, versioned migrations.
 
 All SQL of the bot lives in `bot.store`; this module only knows how to open the
 file, apply migrations and run statements in transactions.
 
-Statements run on the event loop's own thread. The bot's statements are small
-indexed look-ups and writes that take microseconds in SQLite, while handing each
-one to a worker thread and back (as aiosqlite does) costs two thread switches and
-a fight for the GIL: that hop was most of the time spent per update (see
-`bench/`). Nothing slow is left on the loop's thread:
-
-- the connection does not block on a busy database (`busy_timeout` 0): a
-  statement that finds another process holding the lock is tried again after an
-  asynchronous pause, up to `BUSY_TIMEOUT` seconds;
-- copying the write-ahead log back into the database file (a checkpoint, with
-  its fsync) runs on a worker thread with a connection of its own, every
-  `CHECKPOINT_EVERY` commits, instead of inside whichever commit crossed SQLite's
-  threshold. SQLite's own automatic checkpoint stays as a safety net for a log
-  that grows past `AUTOCHECKPOINT_PAGES` anyway.
+Every statement runs on aiosqlite's worker thread, so the event loop never waits
+for the disk: a slow export, a purge or a checkpoint's fsync does not hold up
+anyone's update. The price is a thread hop per statement, the largest part of the
+bot's own cost per update (see the README's "Performance").
 """
 
 from __future__ import annotations
@@ -26,30 +16,19 @@ import contextvars
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+
+import aiosqlite
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 Params = Sequence[Any] | dict[str, Any]
 
-# How long a statement keeps trying while another process holds the write lock (seconds).
-BUSY_TIMEOUT = 5.0
-# The first pause before trying again; it doubles up to `_BUSY_MAX_PAUSE`.
-_BUSY_PAUSE = 0.002
-_BUSY_MAX_PAUSE = 0.1
-# A checkpoint on the worker thread after this many commits (about 1 MB of log each time
-# for the bot's small transactions).
-CHECKPOINT_EVERY = 200
-# SQLite's own checkpoint, inside a commit, only when the log grew this long (40 MB).
-AUTOCHECKPOINT_PAGES = 10_000
 # Prepared statements kept per connection (the bot has a few hundred distinct ones).
 CACHED_STATEMENTS = 512
 
@@ -90,14 +69,11 @@ def load_migrations() -> list[Migration]:
 class Database:
     """An open database. Use `await Database.open(path)` and `await db.close()`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: aiosqlite.Connection) -> None:
         self.path = path
         self._conn = conn
         self._lock = asyncio.Lock()
         self._savepoints = 0
-        self._commits = 0
-        self._checkpointer: sqlite3.Connection | None = None
-        self._checkpointing: asyncio.Future[None] | None = None
 
     @classmethod
     async def open(cls, path: Path, migrate: bool = True) -> Database:
@@ -110,11 +86,8 @@ class Database:
             ) from exc
         probe(path)
         try:
-            conn = sqlite3.connect(
-                path,
-                isolation_level=None,
-                check_same_thread=False,
-                cached_statements=CACHED_STATEMENTS,
+            conn = await aiosqlite.connect(
+                path, isolation_level=None, cached_statements=CACHED_STATEMENTS
             )
         except sqlite3.Error as exc:
             raise DatabaseError(explain(path, exc)) from exc
@@ -127,10 +100,10 @@ class Database:
             else:
                 await db.check_version()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            await conn.close()
             raise DatabaseError(explain(path, exc)) from exc
         except DatabaseError:
-            conn.close()
+            await conn.close()
             raise
         return db
 
@@ -140,49 +113,19 @@ class Database:
             "PRAGMA schema_version",
             "PRAGMA journal_mode=WAL",
             "PRAGMA foreign_keys=ON",
-            # Never block the event loop: a busy database is retried asynchronously.
-            "PRAGMA busy_timeout=0",
+            "PRAGMA busy_timeout=5000",
             # NORMAL is durable in WAL mode except for power loss; a process crash loses nothing.
             "PRAGMA synchronous=NORMAL",
-            # Checkpoints run on a worker thread (see `_committed`); this is the safety net.
-            f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}",
         ):
-            await self._run(partial(self._fetchall, pragma))
+            async with self._conn.execute(pragma) as cursor:
+                await cursor.fetchall()
 
     async def close(self) -> None:
-        if self._checkpointing is not None:
-            # Let a running checkpoint finish (its failure was logged already).
-            await asyncio.wait([self._checkpointing])
-        if self._checkpointer is not None:
-            self._checkpointer.close()
-        self._conn.close()
-
-    def _committed(self) -> None:
-        """Count a commit; every `CHECKPOINT_EVERY`, start a checkpoint on a worker thread."""
-        self._commits += 1
-        if self._commits % CHECKPOINT_EVERY or self._checkpointing is not None:
-            return
-        loop = asyncio.get_running_loop()
-        self._checkpointing = loop.run_in_executor(None, self._checkpoint)
-        self._checkpointing.add_done_callback(self._checkpointed)
-
-    def _checkpoint(self) -> None:
-        """On a worker thread: copy the log into the database without blocking anybody."""
-        if self._checkpointer is None:
-            self._checkpointer = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False
-            )
-            self._checkpointer.execute("PRAGMA busy_timeout=1000")
-        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-    def _checkpointed(self, future: asyncio.Future[None]) -> None:
-        self._checkpointing = None
-        if not future.cancelled() and future.exception() is not None:
-            # Harmless: the next one (or SQLite's own) catches up.
-            log.warning("Background checkpoint failed: %s", future.exception())
+        await self._conn.close()
 
     async def schema_version(self) -> int:
-        row = await self._run(lambda: self._conn.execute("PRAGMA user_version").fetchone())
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
     async def check_version(self) -> tuple[int, int]:
@@ -209,17 +152,18 @@ class Database:
                 f"PRAGMA user_version = {migration.version};\nCOMMIT;"
             )
             try:
-                await self._run(partial(self._conn.executescript, script))
+                await self._conn.executescript(script)
             except sqlite3.Error:
                 if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                    await self._conn.execute("ROLLBACK")
                 raise
             log.info("Applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration.version)
         return applied
 
     async def integrity_check(self) -> str:
-        row = await self._run(lambda: self._conn.execute("PRAGMA integrity_check").fetchone())
+        async with self._conn.execute("PRAGMA integrity_check") as cursor:
+            row = await cursor.fetchone()
         return str(row[0]) if row else "no answer"
 
     @asynccontextmanager
@@ -232,125 +176,83 @@ class Database:
         if _in_transaction.get():
             self._savepoints += 1
             name = f"sp{self._savepoints}"
-            self._conn.execute(f"SAVEPOINT {name}")
+            await self._conn.execute(f"SAVEPOINT {name}")
             try:
                 yield
             except BaseException:
-                self._conn.execute(f"ROLLBACK TO {name}")
-                self._conn.execute(f"RELEASE {name}")
+                await self._conn.execute(f"ROLLBACK TO {name}")
+                await self._conn.execute(f"RELEASE {name}")
                 raise
-            self._conn.execute(f"RELEASE {name}")
+            await self._conn.execute(f"RELEASE {name}")
             return
         async with self._lock:
             token = _in_transaction.set(True)
             try:
-                await self._statement("BEGIN IMMEDIATE", ())
+                await self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield
                 except BaseException:
-                    if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
+                    await self._conn.execute("ROLLBACK")
                     raise
                 try:
-                    await self._statement("COMMIT", ())
+                    await self._conn.execute("COMMIT")
                 except BaseException:
+                    # A failed COMMIT (disk full, I/O error) leaves the transaction open.
                     if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
+                        await self._conn.execute("ROLLBACK")
                     raise
-                self._committed()
             finally:
                 _in_transaction.reset(token)
 
-    async def _run(self, work: Callable[[], T]) -> T:
-        """Do `work` on the connection; while another process holds the database, pause
-        (without blocking the loop) and try again, up to `BUSY_TIMEOUT` seconds."""
-        try:
-            return work()
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + BUSY_TIMEOUT
-        pause = _BUSY_PAUSE
-        while True:
-            await asyncio.sleep(pause)
-            try:
-                return work()
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or loop.time() >= deadline:
-                    raise
-            pause = min(pause * 2, _BUSY_MAX_PAUSE)
-
-    def _fetchall(self, sql: str) -> list[Any]:
-        return self._conn.execute(sql).fetchall()
-
-    async def _statement(self, sql: str, params: Params) -> sqlite3.Cursor:
-        """Run one statement now, retrying while the database is busy."""
-        try:
-            # The common case first, without building the retry machinery.
-            return self._conn.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-        return await self._run(partial(self._conn.execute, sql, params))
-
-    async def _cursor(self, sql: str, params: Params) -> sqlite3.Cursor:
-        """Run one statement in turn: inside this task's transaction, or once no other
-        task's transaction holds the connection. Read the cursor before awaiting again."""
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
         if _in_transaction.get():
-            return await self._statement(sql, params)
+            yield
+            return
         async with self._lock:
-            return await self._statement(sql, params)
+            yield
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the last row id (for INSERT) or 0."""
-        cursor = await self._cursor(sql, params)
-        rowid = cursor.lastrowid or 0
-        cursor.close()
+        async with self._turn():
+            cursor = await self._conn.execute(sql, params)
+            rowid = cursor.lastrowid or 0
+            await cursor.close()
         return rowid
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns how many rows it changed."""
-        cursor = await self._cursor(sql, params)
-        count = cursor.rowcount
-        cursor.close()
+        async with self._turn():
+            cursor = await self._conn.execute(sql, params)
+            count = cursor.rowcount
+            await cursor.close()
         return count
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        rows = list(rows)
-        if _in_transaction.get():
-            await self._run(partial(self._conn.executemany, sql, rows))
-            return
-        async with self._lock:
-            await self._run(partial(self._conn.executemany, sql, rows))
+        async with self._turn():
+            await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        cursor = await self._cursor(sql, params)
-        row: sqlite3.Row | None = cursor.fetchone()
-        cursor.close()
+        async with self._turn(), self._conn.execute(sql, params) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        cursor = await self._cursor(sql, params)
-        rows: list[sqlite3.Row] = cursor.fetchall()
-        return rows
+        async with self._turn(), self._conn.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return list(rows)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    """Whether SQLite refused because another connection holds the lock."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return bool(code & 0xFF == sqlite3.SQLITE_BUSY)
-    return "database is locked" in str(exc)
-
-
 def probe(path: Path) -> None:
-    """Check, before the connection is configured, that the file can be read and written,
-    so every such problem becomes one sentence."""
+    """Check, before the async connection exists, that the file can be read and written.
+
+    A failed aiosqlite connect leaves its worker thread to report into a closed event
+    loop; probing with plain sqlite3 first turns every such problem into one sentence.
+    """
     try:
         conn = sqlite3.connect(path, isolation_level=None)
         try:

@@ -22,6 +22,13 @@ async def identify(update: Update, context: BotContext) -> None:
     if chat is not None and chat.type != ChatType.PRIVATE:
         await leave_group(update, context)
         raise ApplicationHandlerStop
+    if chat is None:
+        # Inline queries, buttons on inline messages, polls: no private chat to act in.
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                context.translator.plain("This button has expired. Please use the menu.")
+            )
+        raise ApplicationHandlerStop
     if update.edited_message is not None:
         # Edits of earlier messages carry no new request; acting on them twice would be wrong.
         raise ApplicationHandlerStop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -11,14 +12,22 @@ FIRST_FLOW_GROUP = 1
 FALLBACK_GROUP = 1000
 
 
-def flows_will_take(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> bool:
-    """Whether a flow's handler will take this update.
+def flows_will_take(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    update: Update,
+    skip: Callable[..., Any] | None = None,
+) -> bool:
+    """Whether a flow's handler will take this update (other than the group of `skip`).
 
     Asked before any flow runs (by the gatekeeper): afterwards, a conversation that
     just ended would no longer claim the update it handled.
     """
     for group, group_handlers in application.handlers.items():
         if not FIRST_FLOW_GROUP <= group < FALLBACK_GROUP:
+            continue
+        if skip is not None and any(
+            getattr(handler, "callback", None) is skip for handler in group_handlers
+        ):
             continue
         for handler in group_handlers:
             check = handler.check_update(update)

@@ -29,7 +29,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import access, flows, menus, notify
 from bot.clock import local_moment
 from bot.context import BotContext
-from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
+from bot.handlers_util import flows_will_take
 from bot.i18n import I18n, Translator
 from bot.notify import Audience, TextFor
 from bot.services import Services
@@ -312,28 +312,13 @@ async def thank(update: Update, context: BotContext, told: notify.Told | None) -
 # Files sent outside any flow
 
 
-def another_flow_takes(update: Update, context: BotContext) -> bool:
-    """Whether a flow in another group handles this update (then it answers, not us).
-
-    Reliable for the groups after ours, so this module's group comes early in
-    `bot.handlers` (only `start`, which takes no files, before it).
-    """
-    for group, group_handlers in context.application.handlers.items():
-        if not FIRST_FLOW_GROUP <= group < FALLBACK_GROUP:
-            continue
-        if any(getattr(h, "callback", None) is loose_file for h in group_handlers):
-            continue
-        for handler in group_handlers:
-            check = handler.check_update(update)
-            if check is not None and check is not False:
-                return True
-    return False
-
-
 async def loose_file(update: Update, context: BotContext) -> None:
     """A photo or document outside any flow: a certificate, an appointment proof, or unknown."""
     message = update.effective_message
-    if message is None or another_flow_takes(update, context):
+    # Asked here, not only by the gatekeeper: whether a later flow (an appointment proof,
+    # the paper evaluation form) waits for this file. Reliable for the groups after this
+    # one, so this module's group comes early in `bot.handlers`.
+    if message is None or flows_will_take(context.application, update, skip=loose_file):
         return
     client = context.person
     if client is None or client.role != Role.CLIENT:

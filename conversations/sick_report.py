@@ -43,6 +43,7 @@ from bot import access, flows, menus, notify
 from bot.clock import local_moment
 from bot.context import BotContext
 from bot.flows import leaving, local_today, say, typed_text
+from bot.handlers_util import flows_will_take
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
 from bot.notify import Told
@@ -922,7 +923,7 @@ async def leave(update: Update, context: BotContext) -> int:
     """Another menu button or command: end quietly so that flow can start."""
     context.data.pop(DRAFT, None)
     # The catch-all answers when no other flow takes it (an unknown command).
-    context.taken = certificate.another_flow_takes(update, context)
+    context.taken = flows_will_take(context.application, update, skip=certificate.loose_file)
     return END
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 
 from bot import access
-from bot.store import internships
+from bot.store import internships, people
 from bot.store.models import Person, Role
 from tests import factories
 from tests.harness import BotHarness, ChatUser
@@ -222,3 +223,23 @@ async def test_who_can_see_which_internship(bot: BotHarness) -> None:
     for who, (person, sees_a, sees_b) in expected.items():
         assert access.can_see_internship(person, internship_a) is sees_a, who
         assert access.can_see_internship(person, internship_b) is sees_b, who
+
+
+async def test_a_button_on_an_inline_message_changes_nothing(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Inline messages have no chat: the bot is for private chats, so nothing runs."""
+    w = await factories.world(bot)
+    caplog.set_level(logging.ERROR)
+    query = {
+        "id": "inline1",
+        "from": {"id": w.caseworker_chat.id, "is_bot": False, "first_name": "An"},
+        "chat_instance": "ci",
+        "inline_message_id": "AAAinline",
+        "data": "lang:en",
+    }
+    await bot.process({"update_id": bot.next_update_id(), "callback_query": query})
+    unchanged = await people.get(bot.services.db, w.caseworker.id)
+    assert unchanged is not None and unchanged.language == "nl"
+    assert "verlopen" in bot.fake.calls_of("answerCallbackQuery")[-1].params["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
