@@ -212,34 +212,34 @@ class Database:
         async with self._lock:
             yield
 
+    # Each call below is one trip to aiosqlite's thread, the main cost per statement:
+    # a write's cursor is done once executed (nothing to close), and reads fetch
+    # their rows in the same trip.
+
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the last row id (for INSERT) or 0."""
+        """Run one writing statement; returns the last row id (for INSERT) or 0."""
         async with self._turn():
             cursor = await self._conn.execute(sql, params)
-            rowid = cursor.lastrowid or 0
-            await cursor.close()
-        return rowid
+        return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns how many rows it changed."""
+        """Run one writing statement; returns how many rows it changed."""
         async with self._turn():
             cursor = await self._conn.execute(sql, params)
-            count = cursor.rowcount
-            await cursor.close()
-        return count
+        return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self._turn():
             await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._turn(), self._conn.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-        return row
+        """The first row (queries here select by key or end in LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._turn(), self._conn.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
+        async with self._turn():
+            rows = await self._conn.execute_fetchall(sql, params)
         return list(rows)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
