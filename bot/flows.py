@@ -47,7 +47,7 @@ def typed_text(i18n: I18n) -> filters.BaseFilter:
 
 def leaving(i18n: I18n) -> filters.BaseFilter:
     """A command or a menu button: the person leaves the flow for another one."""
-    return filters.COMMAND | AnyMenuButton(i18n)
+    return menus.Leaving(i18n)
 
 
 async def end_silently(update: Update, context: BotContext) -> int:

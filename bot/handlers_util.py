@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, BaseHandler, ConversationHandler, MessageHandler
+
+from bot.menus import Leaving
 
 FIRST_FLOW_GROUP = 1
 FALLBACK_GROUP = 1000
@@ -31,6 +33,17 @@ def flows_will_take(
             continue
         for handler in group_handlers:
             check = handler.check_update(update)
-            if check is not None and check is not False:
-                return True
+            if check is None or check is False:
+                continue
+            if _only_leaves(handler, check):
+                continue
+            return True
     return False
+
+
+def _only_leaves(handler: BaseHandler[Any, Any, Any], check: object) -> bool:
+    """Whether a conversation would take the update only to end itself (`menus.Leaving`)."""
+    if not isinstance(handler, ConversationHandler) or not isinstance(check, tuple):
+        return False
+    inner = check[2] if len(check) == 4 else None
+    return isinstance(inner, MessageHandler) and isinstance(inner.filters, Leaving)

@@ -183,6 +183,21 @@ class AnyMenuButton(filters.MessageFilter):
         return message.text in self.labels
 
 
+class Leaving(filters.MessageFilter):
+    """A command or a menu button: the person leaves the flow they are in for another.
+
+    A flow's fallback with this filter only ends the flow; the gatekeeper does not
+    count it as a flow taking the update, so an unknown command still gets an answer.
+    """
+
+    def __init__(self, i18n: I18n) -> None:
+        self._menu = AnyMenuButton(i18n)
+        super().__init__(name="Leaving")
+
+    def filter(self, message: Message) -> bool:
+        return bool(filters.COMMAND.filter(message)) or self._menu.filter(message)
+
+
 def entry_points(i18n: I18n, action: Action, callback: Any) -> list[BaseHandler[Any, Any, Any]]:
     """The command and the menu button that start a flow."""
     return [

@@ -156,8 +156,7 @@ class Outbox:
             await self._recipient_unreachable(message)
             return "failed"
         except BadRequest as exc:
-            await store.mark_failed(self.db, message.id, f"bad request: {exc.message[:200]}")
-            log.warning("Outbox message %s refused by Telegram (bad request)", message.id)
+            await self._refused(message, exc.message)
             return "failed"
         except TelegramError as exc:
             # Timeouts, network and server errors: Telegram is unreachable for everyone.
@@ -224,6 +223,28 @@ class Outbox:
                     ),
                     kind="blocked",
                     dedupe_key=f"blocked:{person.id}:{now.isoformat()}",
+                )
+
+    async def _refused(self, message: store.OutboxMessage, reason: str) -> None:
+        """Telegram will never take this message: the sender was told it went out, so
+        the recipient's caseworkers hear it did not (a caseworker's own is only logged)."""
+        log.warning("Outbox message %s refused by Telegram (bad request)", message.id)
+        async with self.db.transaction():
+            await store.mark_failed(self.db, message.id, f"bad request: {reason[:200]}")
+            person = await people.get(self.db, message.recipient_id or 0)
+            if person is None or person.is_staff:
+                return
+            for caseworker in await people.caseworkers_of(self.db, person):
+                t = self.i18n.translator(caseworker.language)
+                await self.message(
+                    caseworker,
+                    t._(
+                        "⚠️ A message for {name} could not be delivered: Telegram refused it. "
+                        "Please contact them another way.",
+                        name=person.name,
+                    ),
+                    kind="blocked",
+                    dedupe_key=f"refused:{message.id}:{caseworker.id}",
                 )
 
     async def run(self, bot: Bot, stop: asyncio.Event) -> None:

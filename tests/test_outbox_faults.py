@@ -185,3 +185,20 @@ async def test_nothing_queued_reaches_an_account_after_it_was_unlinked(bot: BotH
     assert {(r["status"], r["last_error"]) for r in statuses} == {("failed", "unlinked")}
     # The caseworker still gets the report and the certificate.
     assert [m for m in w.caseworker_chat.inbox if m.method == "sendPhoto"]
+
+
+async def test_a_refused_message_is_reported_to_the_caseworker(bot: BotHarness) -> None:
+    """Telegram refuses a notification for good (400): the caseworker hears of it."""
+    w = await factories.world(bot)
+    await bot.advance_to(datetime(2026, 12, 1, 8, 0, tzinfo=BRUSSELS))
+    bot.fake.fail("bad_request", chat_id=w.employer_chat.id)
+    await w.client_chat.send("⏰ Ik ben te laat")
+    await w.client_chat.press("30 minuten")
+    assert "Een bericht voor Mieke Janssens kon niet bezorgd worden" in (
+        w.caseworker_chat.last_text
+    )
+    refused = await bot.services.db.fetchval(
+        "SELECT COUNT(*) FROM outbox WHERE recipient_id = ? AND status = 'failed'",
+        (w.employer.id,),
+    )
+    assert refused == 1

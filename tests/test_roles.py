@@ -243,3 +243,14 @@ async def test_a_button_on_an_inline_message_changes_nothing(
     assert unchanged is not None and unchanged.language == "nl"
     assert "verlopen" in bot.fake.calls_of("answerCallbackQuery")[-1].params["text"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_an_unknown_command_inside_a_flow_ends_it_and_is_answered(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    await w.client_chat.send("⏰ Ik ben te laat")
+    replies = await w.client_chat.send("/unknown")
+    assert len(replies) == 1
+    assert "begreep ik niet" in replies[0].text
+    # The flow ended: its buttons no longer lead anywhere.
+    replies = await w.client_chat.send("30")
+    assert "begreep ik niet" in replies[-1].text
