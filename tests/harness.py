@@ -220,7 +220,12 @@ class FakeTelegram(BaseRequest):
         data = {
             "message_id": message_id,
             "date": int(self.now()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "User"},
+            # Negative ids are groups, as in Telegram (the bot answers there once, then leaves).
+            "chat": (
+                {"id": chat_id, "type": "private", "first_name": "User"}
+                if chat_id > 0
+                else {"id": chat_id, "type": "supergroup", "title": "Group"}
+            ),
             "from": self._bot_user(),
             **extra,
         }
