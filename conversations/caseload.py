@@ -607,21 +607,23 @@ async def confirm_extension(
             last=t.date(last, "EEEE d MMMM"),
             due=t.date(due, "EEEE d MMMM"),
         ),
-        InlineKeyboardMarkup(
-            [
-                [
-                    # The current extension rides along, so a second tap extends nothing.
-                    button(
-                        t.plain("✅ Extend"),
-                        f"cl:ext!:{internship.id}:{extra}:{internship.extension_workdays}",
-                    ),
-                    button(t.plain("✖️ No"), f"cl:no:{internship.id}"),
-                ]
-            ]
+        _confirm(
+            t,
+            t.plain("✅ Extend"),
+            # The current extension rides along, so a second tap extends nothing.
+            f"cl:ext!:{internship.id}:{extra}:{internship.extension_workdays}",
+            internship.id,
         ),
     )
     context.data.pop(KEY, None)
     return ConversationHandler.END
+
+
+def _confirm(t: Translator, yes: str, yes_data: str, internship_id: int) -> InlineKeyboardMarkup:
+    """A yes button for the action, and "No", which leaves everything as it is."""
+    return InlineKeyboardMarkup(
+        [[button(yes, yes_data), button(t.plain("✖️ No"), f"cl:no:{internship_id}")]]
+    )
 
 
 async def extend(
@@ -816,14 +818,7 @@ async def ask_cancel(update: Update, context: BotContext, internship_id: int) ->
             "client are told.",
             client=await _name(context.services, found[1].client_id),
         ),
-        InlineKeyboardMarkup(
-            [
-                [
-                    button(t.plain("✅ Yes, cancel it"), f"cl:cancel!:{internship_id}"),
-                    button(t.plain("✖️ No"), f"cl:no:{internship_id}"),
-                ]
-            ]
-        ),
+        _confirm(t, t.plain("✅ Yes, cancel it"), f"cl:cancel!:{internship_id}", internship_id),
     )
     return ConversationHandler.END
 
@@ -1038,14 +1033,7 @@ async def ask_second_chance(update: Update, context: BotContext, internship_id: 
             "you enter a new internship at another workplace. Go on?",
             client=client,
         ),
-        InlineKeyboardMarkup(
-            [
-                [
-                    button(t.plain("✅ Yes"), f"cl:again!:{internship_id}"),
-                    button(t.plain("✖️ No"), f"cl:no:{internship_id}"),
-                ]
-            ]
-        ),
+        _confirm(t, t.plain("✅ Yes"), f"cl:again!:{internship_id}", internship_id),
     )
     return ConversationHandler.END
 

@@ -24,10 +24,6 @@ async def save_conversation(db: Database, name: str, key: str, state: Any) -> No
     )
 
 
-async def delete_conversations_of_user(db: Database, key_suffix: str) -> None:
-    await db.execute("DELETE FROM conversation_states WHERE key LIKE ?", (f"%{key_suffix}",))
-
-
 async def load_user_data(db: Database) -> dict[int, dict[str, Any]]:
     rows = await db.fetchall("SELECT user_id, data FROM user_data")
     return {r["user_id"]: json.loads(r["data"]) for r in rows}
