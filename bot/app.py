@@ -96,7 +96,7 @@ class _Snapshot:
 
 
 class _Undo(Exception):
-    """Raised inside the update's savepoint to undo what its handlers wrote."""
+    """Raised inside the update's transaction to undo what its handlers wrote."""
 
 
 class WerkervaringApplication(BotApplication):
@@ -139,31 +139,34 @@ class WerkervaringApplication(BotApplication):
         run = _Run(may_retry=may_retry)
         token = _current_run.set(run)
         try:
+            try:
+                async with db.transaction():
+                    # Claimed first: a second delivery costs one statement. The common path
+                    # has no savepoint; a failing update rolls the whole transaction back.
+                    if not await processed.claim(db, update.update_id, services.clock.now()):
+                        log.info("Update %s was handled before; skipped", update.update_id)
+                        return Outcome.DUPLICATE
+                    await super().process_update(update)
+                    if run.transient is not None or run.errors:
+                        raise _Undo
+                    # In the same transaction: the step the person sees is never lost.
+                    await self.update_persistence()
+                    if run.errors:
+                        raise _Undo
+                return Outcome.COMMITTED
+            except _Undo:
+                self._restore(snapshot)
+            if run.transient is not None:
+                log.warning(
+                    "Update %s not handled: Telegram unreachable (%s); will retry",
+                    update.update_id,
+                    type(run.transient).__name__,
+                )
+                return Outcome.RETRY
+            # The person was told; recorded on its own, so the failure is not repeated.
             async with db.transaction():
-                if await processed.is_processed(db, update.update_id):
-                    log.info("Update %s was handled before; skipped", update.update_id)
-                    return Outcome.DUPLICATE
-                outcome = Outcome.COMMITTED
-                try:
-                    async with db.transaction():
-                        await super().process_update(update)
-                        if run.transient is None and not run.errors:
-                            # In the same transaction: the step the person sees is never lost.
-                            await self.update_persistence()
-                        if run.transient is not None or run.errors:
-                            raise _Undo
-                except _Undo:
-                    self._restore(snapshot)
-                    if run.transient is not None:
-                        log.warning(
-                            "Update %s not handled: Telegram unreachable (%s); will retry",
-                            update.update_id,
-                            type(run.transient).__name__,
-                        )
-                        return Outcome.RETRY
-                    outcome = Outcome.FAILED
-                await processed.mark(db, update.update_id, services.clock.now())
-            return outcome
+                await processed.claim(db, update.update_id, services.clock.now())
+            return Outcome.FAILED
         except BaseException:
             # Cancelled (shutdown) or the database failed: nothing was committed.
             self._restore(snapshot)
@@ -205,6 +208,9 @@ class WerkervaringApplication(BotApplication):
 
     def _restore(self, snapshot: _Snapshot) -> None:
         """Put the in-memory conversation states and user data back as they were."""
+        if isinstance(self.persistence, SqlitePersistence):
+            # The rolled-back rows no longer hold what the persistence last wrote.
+            self.persistence.forget_written()
         key = snapshot.key
         if key is not None:
             for name, states in self._conversation_handler_conversations.items():

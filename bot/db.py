@@ -73,7 +73,9 @@ class Database:
         self.path = path
         self._conn = conn
         self._lock = asyncio.Lock()
-        self._savepoints = 0
+        # How deep the current transaction's savepoints are nested. Names go by depth, so
+        # the statement cache holds a handful of SAVEPOINT statements, not one per block.
+        self._savepoint_depth = 0
 
     @classmethod
     async def open(cls, path: Path, migrate: bool = True) -> Database:
@@ -174,16 +176,19 @@ class Database:
         statements are undone and the outer transaction decides about the rest.
         """
         if _in_transaction.get():
-            self._savepoints += 1
-            name = f"sp{self._savepoints}"
-            await self._conn.execute(f"SAVEPOINT {name}")
+            self._savepoint_depth += 1
+            name = f"sp{self._savepoint_depth}"
             try:
-                yield
-            except BaseException:
-                await self._conn.execute(f"ROLLBACK TO {name}")
+                await self._conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield
+                except BaseException:
+                    await self._conn.execute(f"ROLLBACK TO {name}")
+                    await self._conn.execute(f"RELEASE {name}")
+                    raise
                 await self._conn.execute(f"RELEASE {name}")
-                raise
-            await self._conn.execute(f"RELEASE {name}")
+            finally:
+                self._savepoint_depth -= 1
             return
         async with self._lock:
             token = _in_transaction.set(True)

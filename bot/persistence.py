@@ -34,6 +34,16 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
             update_interval=365 * 24 * 3600,
         )
         self.db = db
+        # The rows as this process last wrote them. PTB hands over a user's data after
+        # every update and a conversation's state after every step, changed or not; a
+        # write of what is already stored is skipped (each write is a database trip).
+        self._user_rows: dict[int, str | None] = {}
+        self._conversation_rows: dict[tuple[str, str], str | None] = {}
+
+    def forget_written(self) -> None:
+        """After a rollback the rows may differ from what was written: write them again."""
+        self._user_rows.clear()
+        self._conversation_rows.clear()
 
     async def get_user_data(self) -> dict[int, UserData]:
         return await store.load_user_data(self.db)
@@ -54,10 +64,22 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        await store.save_conversation(self.db, name, json.dumps(list(key)), new_state)
+        row = (name, json.dumps(list(key)))
+        state = None if new_state is None else json.dumps(new_state)
+        if row in self._conversation_rows and self._conversation_rows[row] == state:
+            return
+        await store.save_conversation(self.db, *row, state)
+        self._conversation_rows[row] = state
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
-        await store.save_user_data(self.db, user_id, data)
+        if not data:
+            await self.drop_user_data(user_id)
+            return
+        text = json.dumps(data, default=str)
+        if self._user_rows.get(user_id) == text:
+            return
+        await store.save_user_data(self.db, user_id, text)
+        self._user_rows[user_id] = text
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         return None
@@ -72,7 +94,10 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         return None
 
     async def drop_user_data(self, user_id: int) -> None:
+        if user_id in self._user_rows and self._user_rows[user_id] is None:
+            return
         await store.drop_user_data(self.db, user_id)
+        self._user_rows[user_id] = None
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         return None

@@ -13,14 +13,15 @@ async def load_conversations(db: Database, name: str) -> dict[str, Any]:
     return {r["key"]: json.loads(r["state"]) for r in rows}
 
 
-async def save_conversation(db: Database, name: str, key: str, state: Any) -> None:
+async def save_conversation(db: Database, name: str, key: str, state: str | None) -> None:
+    """Store a conversation's state (as JSON); None: the conversation ended."""
     if state is None:
         await db.execute("DELETE FROM conversation_states WHERE name = ? AND key = ?", (name, key))
         return
     await db.execute(
         "INSERT INTO conversation_states (name, key, state) VALUES (?, ?, ?) "
         "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-        (name, key, json.dumps(state)),
+        (name, key, state),
     )
 
 
@@ -29,14 +30,12 @@ async def load_user_data(db: Database) -> dict[int, dict[str, Any]]:
     return {r["user_id"]: json.loads(r["data"]) for r in rows}
 
 
-async def save_user_data(db: Database, user_id: int, data: dict[str, Any]) -> None:
-    if not data:
-        await drop_user_data(db, user_id)
-        return
+async def save_user_data(db: Database, user_id: int, data: str) -> None:
+    """Store a user's scratch data (as JSON)."""
     await db.execute(
         "INSERT INTO user_data (user_id, data) VALUES (?, ?) "
         "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
-        (user_id, json.dumps(data, default=str)),
+        (user_id, data),
     )
 
 

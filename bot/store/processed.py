@@ -13,13 +13,15 @@ async def is_processed(db: Database, update_id: int) -> bool:
     return value is not None
 
 
-async def mark(db: Database, update_id: int, now: datetime) -> None:
-    """Record the update; call in the transaction that commits its effects."""
-    await db.execute(
+async def claim(db: Database, update_id: int, now: datetime) -> bool:
+    """Record the update, in the transaction that commits its effects; False when it
+    was recorded before (a second delivery)."""
+    inserted = await db.execute_rowcount(
         "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) "
         "ON CONFLICT (update_id) DO NOTHING",
         (update_id, to_db(now)),
     )
+    return inserted == 1
 
 
 async def forget_before(db: Database, moment: datetime) -> int:
