@@ -145,6 +145,41 @@ async def test_after_a_restart_the_client_continues_where_they_were(
     await bot.stop()
 
 
+async def test_a_step_undone_after_its_rows_were_written_is_written_again(
+    bot: BotHarness, settings: Settings
+) -> None:
+    """The persistence skips rows that hold what it wrote last; after a rollback it must
+    not trust that, or the step the person saw would be lost at the next restart."""
+    w = await factories.world(bot)
+    client = w.client_chat
+    await client.send("🤒 Ik ben ziek")
+    question = client.last
+    today = next(b["callback_data"] for b in question.inline_buttons if b["text"] == "Vandaag")
+    db = bot.services.db
+    before = await db.fetchall("SELECT * FROM user_data")
+    # The scratch data is written, then the conversation's row is refused: all undone.
+    await db.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON conversation_states "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    await client.press_data(today, question)
+    await db.execute("DROP TRIGGER refuse")
+    assert [tuple(r) for r in await db.fetchall("SELECT * FROM user_data")] == [
+        tuple(r) for r in before
+    ]
+
+    await client.press_data(today, question)
+    length = client.last
+    assert length.text == "Hoe lang denk je ziek te zijn?"
+    one_day = next(b["callback_data"] for b in length.inline_buttons if b["text"] == "1 dag")
+
+    bot = await restart(bot, settings)
+    client = same_user(bot, w.client_chat)
+    await client.press_data(one_day, length)
+    assert client.last_text == "Ben je bij een dokter geweest?"
+    await bot.stop()
+
+
 async def test_a_button_from_before_the_restart_still_works(
     bot: BotHarness, settings: Settings
 ) -> None:
