@@ -22,6 +22,8 @@ from bench.timed import EnforcingTelegram, RealTimeHarness, ShiftedClock, TimedH
 from bot.app import build_application, open_services
 from bot.clock import FakeClock, to_db
 from bot.config import Settings
+from bot.db import Database
+from bot.runner import keep_to_one_core
 from bot.store import outbox
 from bot.store.models import Role
 from tests import factories
@@ -59,11 +61,25 @@ def settings_in(folder: str) -> Settings:
     )
 
 
-async def echo(updates: int, buttons: int = 0) -> dict[str, float]:
-    """The bare echo bot (one Bot API call per update), or with `buttons` the bare bot
-    answering presses as the conversations do (three)."""
-    measure = measure_buttons if buttons else measure_echo
-    timings = await measure(updates, users=max(1, updates // 6))
+# Variants of the bare bot: echo, answering presses, answering presses exactly once.
+ECHO, BUTTONS, BUTTONS_ONCE = 0, 1, 2
+
+
+async def echo(updates: int, variant: int = ECHO) -> dict[str, float]:
+    """The bare echo bot (one Bot API call per update), or the bare bot answering presses
+    as the conversations do (three), or that bot recording each update in the database."""
+    users = max(1, updates // 6)
+    if variant == ECHO:
+        timings = await measure_echo(updates, users)
+    elif variant == BUTTONS:
+        timings = await measure_buttons(updates, users)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            db = await Database.open(Path(folder) / "bench.sqlite3")
+            try:
+                timings = await measure_buttons(updates, users, db)
+            finally:
+                await db.close()
     return {"updates_per_s": len(timings) / sum(timings), "p99_ms": percentile(timings, 0.99) * 1e3}
 
 
@@ -219,5 +235,7 @@ SCENARIOS = {"echo": echo, "conversation": conversation, "fanout": fanout, "memo
 
 if __name__ == "__main__":
     name, *numbers = sys.argv[1:]
+    # As `werkervaring-bot run` does by default (ONE_CORE), the echo bot included.
+    keep_to_one_core()
     figures = asyncio.run(SCENARIOS[name](*(int(n) for n in numbers)))  # type: ignore[operator]
     print(json.dumps(figures))

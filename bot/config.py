@@ -55,6 +55,8 @@ class Settings:
     invite_days: int = 14
     premium_per_hour_cents: int = 100
     retention_days: int = 365 * 2
+    # Keep the process on one processor core (see `bot.runner.keep_to_one_core`).
+    one_core: bool = True
     reminder_times: ReminderTimes = field(default_factory=ReminderTimes)
 
     @classmethod
@@ -80,6 +82,7 @@ class Settings:
                 "PREMIUM_CENTS_PER_HOUR", env.get("PREMIUM_CENTS_PER_HOUR"), 100
             ),
             retention_days=parse_positive_int("RETENTION_DAYS", env.get("RETENTION_DAYS"), 365 * 2),
+            one_core=parse_switch("ONE_CORE", env.get("ONE_CORE"), True),
             reminder_times=ReminderTimes(
                 evaluation_heads_up=parse_time(
                     "EVALUATION_HEADS_UP_TIME", env.get("EVALUATION_HEADS_UP_TIME"), time(14, 0)
@@ -167,6 +170,19 @@ def parse_positive_int(name: str, value: str | None, default: int) -> int:
     if number <= 0:
         raise ConfigError(f"{name}={value!r} must be a whole number greater than zero.")
     return number
+
+
+SWITCH_WORDS = {"yes": True, "true": True, "on": True, "1": True}
+SWITCH_WORDS |= {"no": False, "false": False, "off": False, "0": False}
+
+
+def parse_switch(name: str, value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    try:
+        return SWITCH_WORDS[value.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{name}={value!r} must be yes or no.") from None
 
 
 def parse_time(name: str, value: str | None, default: time) -> time:

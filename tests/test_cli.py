@@ -122,6 +122,12 @@ def test_unknown_time_zone(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_switch_that_is_neither_yes_nor_no(tmp_path: Path) -> None:
+    result = cli(tmp_path, "run", TELEGRAM_BOT_TOKEN=TEST_TOKEN, ONE_CORE="misschien")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "ONE_CORE='misschien' must be yes or no."
+
+
 def test_db_migrate_then_check(tmp_path: Path) -> None:
     migrate = cli(tmp_path, "db", "migrate")
     assert migrate.returncode == 0 and "schema version" in migrate.stdout

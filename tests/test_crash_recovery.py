@@ -361,3 +361,41 @@ async def test_webhook_mode_answers_after_the_commit_even_across_kill_9(tmp_path
     assert code == 0, bot.log.read_text()[-3000:]
     assert db_counts(database)["reports"] == Counter({client.person_id: 1})
     assert len([t for t in double.texts_to(client.telegram_id) if "Bedankt" in t]) == 1
+
+
+def cores_of_threads(pid: int) -> set[frozenset[int]]:
+    """The cores each thread of a process may run on."""
+    return {
+        frozenset(os.sched_getaffinity(int(task.name)))
+        for task in Path(f"/proc/{pid}/task").iterdir()
+    }
+
+
+async def running_process_cores(tmp_path: Path, **env: str) -> set[frozenset[int]]:
+    database = tmp_path / "data" / "bot.sqlite3"
+    await make_world(database)
+    double = BotApiDouble()
+    await double.start()
+    bot = BotProcess(tmp_path, double, database)
+    bot.env.update(env)
+    process = await bot.start()
+    try:
+        # Polling: the database is open, so aiosqlite's thread runs too.
+        await double.until(lambda: "getUpdates" in double.calls, LIMIT)
+        return cores_of_threads(process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), LIMIT)
+        await double.stop()
+
+
+async def test_the_running_bot_keeps_its_threads_on_one_core(tmp_path: Path) -> None:
+    assert len(os.sched_getaffinity(0)) > 1, "this test needs a machine with two cores"
+    [cores] = await running_process_cores(tmp_path)
+    assert len(cores) == 1
+
+
+async def test_one_core_no_leaves_the_cores_to_the_system(tmp_path: Path) -> None:
+    assert await running_process_cores(tmp_path, ONE_CORE="no") == {
+        frozenset(os.sched_getaffinity(0))
+    }
