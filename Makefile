@@ -14,12 +14,13 @@ EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --
 # The shipped languages, read from the one place they are configured.
 LANGUAGES := $(shell sed -n 's/^\([a-z][a-z]*\) *=.*/\1/p' locales/languages.toml)
 
-.PHONY: help install compile run test lint typecheck pytest extract update init-language bench clean
+.PHONY: help install compile run test lint typecheck pytest extract update init-language bench profile clean
 
 help:
 	@echo "make run    - set up and run the bot (needs TELEGRAM_BOT_TOKEN)"
 	@echo "make test   - set up, lint, type-check and run the whole test suite"
 	@echo "make bench  - run the benchmarks and write bench/results.json"
+	@echo "make profile - statements and profile of one update (where the time goes)"
 	@echo "make extract update - refresh the translation catalogs from the code"
 
 $(STAMP): pyproject.toml
@@ -74,6 +75,9 @@ init-language: extract
 
 bench: compile
 	$(BIN)/python -m bench
+
+profile: compile
+	$(BIN)/python -m bench.profile
 
 clean:
 	rm -rf $(VENV) locales/templates

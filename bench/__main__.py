@@ -47,7 +47,7 @@ def median_run(runs: list[dict[str, float]], key: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--clients", type=int, default=300, help="clients reporting sick")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating throughput rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating throughput rounds")
     parser.add_argument("--scale", type=int, default=100_000, help="past internships (large)")
     parser.add_argument("--fanout", type=int, default=10_000, help="internships due at once")
     parser.add_argument(

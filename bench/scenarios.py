@@ -126,9 +126,11 @@ async def populate(h: TimedHarness, clients: int, employers: int | None = None) 
     return scripts
 
 
-async def conversation(clients: int, past: int) -> dict[str, float]:
+async def conversation(
+    clients: int, past: int, harness: type[TimedHarness] = TimedHarness
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        h = await TimedHarness.start(settings_in(folder), FakeClock(MONDAY_MORNING))
+        h = await harness.start(settings_in(folder), FakeClock(MONDAY_MORNING))
         try:
             if past:
                 await seed.past_internships(h.services.db, past, to_db(MONDAY_MORNING))
