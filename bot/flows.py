@@ -99,6 +99,23 @@ async def back_to_menu(update: Update, context: BotContext, text: str) -> int:
     return ConversationHandler.END
 
 
+async def stop(update: Update, context: BotContext, scratch: str, text: str) -> int:
+    """Cancel a flow: its buttons closed, its scratch data (`scratch`) dropped, `text`
+    with the menu."""
+    await close_buttons(update)
+    context.data.pop(scratch, None)
+    if context.person is None:
+        return ConversationHandler.END
+    return await back_to_menu(update, context, text)
+
+
+def leave(context: BotContext, scratch: str) -> int:
+    """Another menu button or command: drop the flow's scratch data so the next flow
+    can start."""
+    context.data.pop(scratch, None)
+    return ConversationHandler.END
+
+
 async def expired(update: Update, context: BotContext) -> int:
     """A step that no longer fits (an old button, a changed internship): start again."""
     return await back_to_menu(

@@ -283,17 +283,12 @@ async def report(
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel or the Cancel button: nothing is sent."""
-    await close_buttons(update)
-    context.data.pop(FLOW, None)
-    if context.person is None:
-        return ConversationHandler.END
-    return await back_to_menu(update, context, context._(flows.NOTHING_SENT))
+    return await flows.stop(update, context, FLOW, context._(flows.NOTHING_SENT))
 
 
 async def end_silently(update: Update, context: BotContext) -> int:
     """Another menu button or command: leave this flow so the next one can start."""
-    context.data.pop(FLOW, None)
-    return ConversationHandler.END
+    return flows.leave(context, FLOW)
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:

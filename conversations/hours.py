@@ -804,11 +804,7 @@ async def tell_caseworker(
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel, the Cancel button or ✖️ Stop: nothing is stored."""
-    await close_buttons(update)
-    clear(context)
-    if context.person is None:
-        return ConversationHandler.END
-    return await back_to_menu(update, context, context._("Stopped. No hours were sent."))
+    return await flows.stop(update, context, DATA_KEY, context._("Stopped. No hours were sent."))
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
