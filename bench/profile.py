@@ -18,6 +18,8 @@ from typing import Any
 
 from bench import scenarios
 from bench.timed import TimedHarness
+from bot.clock import FakeClock
+from bot.config import Settings
 from bot.runner import keep_to_one_core
 
 # Literals and numbers out, so statements group by shape.
@@ -28,6 +30,8 @@ class ProfiledHarness(TimedHarness):
     """Profiles and counts statements while the timed updates are handled."""
 
     profiler = cProfile.Profile()
+    # The harness the scenario started (the scenario itself returns only figures).
+    last: ProfiledHarness | None = None
     statements: list[str]
     per_update: list[int]
     # Statements are counted only while a timed update is handled (not the outbox's).
@@ -51,9 +55,14 @@ class ProfiledHarness(TimedHarness):
             self.counting = False
         self.per_update.append(len(self.statements) - before)
 
-    async def trace(self) -> None:
+    @classmethod
+    async def start(cls, settings: Settings, clock: FakeClock) -> ProfiledHarness:
+        harness = await super().start(settings, clock)
+        assert isinstance(harness, ProfiledHarness)
         # sqlite3 calls this on aiosqlite's thread with each statement it runs.
-        await self.services.db._conn.set_trace_callback(self.traced)
+        await harness.services.db._conn.set_trace_callback(harness.traced)
+        ProfiledHarness.last = harness
+        return harness
 
     def traced(self, statement: str) -> None:
         if self.counting:
@@ -61,21 +70,11 @@ class ProfiledHarness(TimedHarness):
 
 
 async def profile(clients: int) -> ProfiledHarness:
-    harnesses: list[ProfiledHarness] = []
-
-    class Traced(ProfiledHarness):
-        @classmethod
-        async def start(cls, *args: Any, **kwargs: Any) -> Traced:
-            harness = await super().start(*args, **kwargs)
-            assert isinstance(harness, Traced)
-            await harness.trace()
-            harnesses.append(harness)
-            return harness
-
-    figures = await scenarios.conversation(clients, 0, Traced)
+    figures = await scenarios.conversation(clients, 0, ProfiledHarness)
     ProfiledHarness.profiler.disable()
     print(f"{figures['updates']:.0f} updates, {figures['mean_ms']:.2f} ms each on average")
-    return harnesses[0]
+    assert ProfiledHarness.last is not None
+    return ProfiledHarness.last
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ from bot.db import Database
 from bot.store import persistence as store
 
 UserData = dict[Any, Any]
+# A row this process has not written (or has forgotten): always written.
+_UNKNOWN = object()
 
 
 class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
@@ -66,7 +68,7 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
     ) -> None:
         row = (name, json.dumps(list(key)))
         state = None if new_state is None else json.dumps(new_state)
-        if row in self._conversation_rows and self._conversation_rows[row] == state:
+        if self._conversation_rows.get(row, _UNKNOWN) == state:
             return
         await store.save_conversation(self.db, *row, state)
         self._conversation_rows[row] = state
@@ -76,7 +78,7 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
             await self.drop_user_data(user_id)
             return
         text = json.dumps(data, default=str)
-        if self._user_rows.get(user_id) == text:
+        if self._user_rows.get(user_id, _UNKNOWN) == text:
             return
         await store.save_user_data(self.db, user_id, text)
         self._user_rows[user_id] = text
@@ -94,7 +96,7 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         return None
 
     async def drop_user_data(self, user_id: int) -> None:
-        if user_id in self._user_rows and self._user_rows[user_id] is None:
+        if self._user_rows.get(user_id, _UNKNOWN) is None:
             return
         await store.drop_user_data(self.db, user_id)
         self._user_rows[user_id] = None
