@@ -3,39 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import copy
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
     ExtBot,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import privacy
+from bot.chat_order import PerChatProcessor
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext
-from bot.db import Database
+from bot.db import BUSY, Database, storage_problem
 from bot.handlers import register_handlers, register_reminders
-from bot.i18n import I18n
-from bot.outbox import PER_CHAT_INTERVAL, Outbox
+from bot.i18n import N_, I18n
+from bot.limits import Limits
+from bot.logs import ThrottledLog
+from bot.outbox import Outbox
 from bot.persistence import SqlitePersistence
 from bot.reminders import Reminders
+from bot.replies import Call, Replies, ReplyBot, hold, release
 from bot.services import Services
-from bot.store import processed
+from bot.store import people, processed
 
 log = logging.getLogger(__name__)
+# A full disk fails every update: the cause is logged once a minute, not each time.
+_storage_log = ThrottledLog(log, seconds=60)
 
 # How often the reminder heartbeat looks for due reminders.
 TICK_SECONDS = 30
@@ -51,14 +59,18 @@ BotApplication = Application[
 class Outcome(StrEnum):
     """What became of one update handed to `WerkervaringApplication.handle_update`."""
 
-    # Its effects, its conversation step and its id are committed together.
+    # Its effects, its conversation step, its replies and its id are committed together.
     COMMITTED = "committed"
     # A handler failed: its effects were undone, the person was told, the id is recorded.
     FAILED = "failed"
     # Its id was already recorded: a second delivery, nothing done.
     DUPLICATE = "duplicate"
-    # Telegram could not be reached while handling it: nothing committed, try again later.
+    # Telegram could not be reached while handling it (a file download), or another
+    # process held the database: nothing committed, try again later.
     RETRY = "retry"
+    # The database could not be written (disk full, read-only): nothing committed, the
+    # person was told so and can try again in a few minutes.
+    NOT_STORED = "not stored"
 
 
 def is_transient(error: BaseException) -> bool:
@@ -70,11 +82,13 @@ def is_transient(error: BaseException) -> bool:
 
 @dataclass
 class _Run:
-    """The update being handled in this task, and the errors its handlers raised."""
+    """The update being handled in this task, and what went wrong while handling it."""
 
     may_retry: bool
+    replies: Replies
     errors: list[Exception] = field(default_factory=list)
     transient: Exception | None = None
+    storage: Exception | None = None
 
 
 _current_run: contextvars.ContextVar[_Run | None] = contextvars.ContextVar(
@@ -99,24 +113,28 @@ class _Undo(Exception):
     """Raised inside the update's transaction to undo what its handlers wrote."""
 
 
+NOT_STORED_TEXT = N_(
+    "Sorry, your message could not be saved just now. Please try again in a few minutes."
+)
+
+
 class WerkervaringApplication(BotApplication):
-    """PTB's Application, handling every update exactly once.
+    """PTB's Application, handling every update exactly once, and telling only what is stored.
 
     Each update runs inside ONE database transaction together with its conversation
-    step (the persistence write) and the record of its id in `processed_updates`: a
-    crash before the commit leaves nothing, a crash after it leaves everything, and an
-    update delivered a second time is skipped. The polling loop (`bot.polling`) and
-    the webhook (`bot.webhook`) confirm an update to Telegram only after the commit.
+    step (the persistence write), its replies (outbox rows, see `bot.replies`) and the
+    record of its id in `processed_updates`: a crash before the commit leaves nothing,
+    a crash after it leaves everything, and an update delivered a second time is
+    skipped. The handlers' Bot API calls are held back and sent after the commit, so
+    nobody is told "done" for what was not stored, and no update holds the database
+    while it waits for Telegram. The polling loop (`bot.polling`) and the webhook
+    (`bot.webhook`) confirm an update to Telegram only after its commit, and hand
+    updates to `bot.chat_order`, which keeps each chat's updates in order.
 
     A handler that fails has its whole transaction rolled back (its in-memory
-    conversation state too) and its id recorded in a transaction of its own, so the
-    person can simply try again. When the failure only means Telegram was
-    unreachable, the update is not recorded either and is handled again later.
-
-    Replies are sent while the transaction is open, so a crash between a reply and
-    the commit repeats that reply once: the one message in flight. Meanwhile the
-    outbox worker and the reminder heartbeat wait for the database; an update takes
-    a few milliseconds plus its replies' round trips.
+    conversation state and its replies too) and its id recorded in a transaction of
+    its own with the error message, so the person can simply try again. When the
+    database cannot be written, the person is told so at once, without storing.
     """
 
     async def process_update(self, update: object) -> None:
@@ -129,51 +147,139 @@ class WerkervaringApplication(BotApplication):
             if outcome is not Outcome.RETRY:
                 return
 
-    async def handle_update(self, update: Update, may_retry: bool = True) -> Outcome:
+    async def handle_update(
+        self,
+        update: Update,
+        may_retry: bool = True,
+        committed: Callable[[Outcome], None] | None = None,
+    ) -> Outcome:
         """Handle an update exactly once; see `Outcome` for what the caller should do next.
 
-        Raises when the database itself fails (nothing is committed then).
+        `committed` is called as soon as the outcome is final (before the replies are
+        sent), so the caller can confirm the update to Telegram. Raises when the
+        database fails in an unexpected way (nothing is committed then).
         """
         services = services_of(self)
+        run = _Run(may_retry=may_retry, replies=Replies())
+        outcome = await self._handle(update, run)
+        if committed is not None and outcome is not Outcome.RETRY:
+            committed(outcome)
+        if outcome is Outcome.DUPLICATE and update.callback_query is not None:
+            # Its first answer may have been lost in a crash; a second one is harmless.
+            run.replies.calls.append(
+                Call("answerCallbackQuery", {"callback_query_id": update.callback_query.id})
+            )
+        if outcome is not Outcome.RETRY:
+            await self._deliver(services, run.replies)
+        return outcome
+
+    async def _handle(self, update: Update, run: _Run) -> Outcome:
+        services = services_of(self)
         db = services.db
-        snapshot = self._snapshot(update)
-        run = _Run(may_retry=may_retry)
+        snapshot: _Snapshot | None = None
         token = _current_run.set(run)
+        held = hold(run.replies)
         try:
             try:
                 async with db.transaction():
+                    # Taken inside the transaction: no other update runs its handlers now.
+                    snapshot = self._snapshot(update)
                     # Claimed first: a second delivery costs one statement. The common path
                     # has no savepoint; a failing update rolls the whole transaction back.
                     if not await processed.claim(db, update.update_id, services.clock.now()):
                         log.info("Update %s was handled before; skipped", update.update_id)
                         return Outcome.DUPLICATE
                     await super().process_update(update)
-                    if run.transient is not None or run.errors:
+                    if run.storage is not None or run.transient is not None or run.errors:
                         raise _Undo
                     # In the same transaction: the step the person sees is never lost.
                     await self.update_persistence()
                     if run.errors:
                         raise _Undo
+                    await services.outbox.queue_replies(run.replies)
                 return Outcome.COMMITTED
             except _Undo:
-                self._restore(snapshot)
-            if run.transient is not None:
-                log.warning(
-                    "Update %s not handled: Telegram unreachable (%s); will retry",
-                    update.update_id,
-                    type(run.transient).__name__,
-                )
-                return Outcome.RETRY
-            # The person was told; recorded on its own, so the failure is not repeated.
-            async with db.transaction():
-                await processed.claim(db, update.update_id, services.clock.now())
-            return Outcome.FAILED
-        except BaseException:
-            # Cancelled (shutdown) or the database failed: nothing was committed.
-            self._restore(snapshot)
-            raise
+                if snapshot is not None:
+                    self._restore(snapshot)
+            except Exception as exc:
+                if snapshot is not None:
+                    self._restore(snapshot)
+                if storage_problem(exc) is not None:
+                    run.storage = exc
+                else:
+                    # A failure of our own after the handlers (storing the step or its
+                    # replies): reported like a handler's, with the error handler's words.
+                    run.errors.append(exc)
+                    run.replies.discard()
+                    await super().process_error(update, exc)
+            except BaseException:
+                # Cancelled (shutdown): nothing was committed.
+                if snapshot is not None:
+                    self._restore(snapshot)
+                raise
         finally:
+            release(held)
             _current_run.reset(token)
+        if run.storage is not None:
+            if storage_problem(run.storage) == BUSY:
+                return Outcome.RETRY
+            await self._not_stored(update, run)
+            return Outcome.NOT_STORED
+        if run.transient is not None:
+            log.warning(
+                "Update %s not handled: Telegram unreachable (%s); will retry",
+                update.update_id,
+                type(run.transient).__name__,
+            )
+            return Outcome.RETRY
+        # The person is told (the error handler's replies); recorded on its own, so the
+        # failure is not repeated.
+        async with db.transaction():
+            await processed.claim(db, update.update_id, services.clock.now())
+            await services.outbox.queue_replies(run.replies)
+        return Outcome.FAILED
+
+    async def _deliver(self, services: Services, replies: Replies) -> None:
+        """Send an update's committed replies now, callback answers alongside."""
+        chats = list(dict.fromkeys(c.chat_id for c in replies.to_chats if c.chat_id is not None))
+
+        async def flush() -> None:
+            for chat in chats:
+                try:
+                    await services.outbox.flush_chat(self.bot, chat)
+                except Exception:
+                    # Stored: the background sender tries again.
+                    log.exception("Replies to chat %s not sent yet", chat)
+
+        await asyncio.gather(services.outbox.answer_now(self.bot, replies.answers), flush())
+
+    async def _not_stored(self, update: Update, run: _Run) -> None:
+        """Tell the person, once, that their message could not be saved (nothing stored)."""
+        services = services_of(self)
+        assert run.storage is not None
+        _storage_log.error(
+            "The database cannot be written (%s): updates are answered but not stored",
+            run.storage,
+        )
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        language = None
+        with contextlib.suppress(Exception):
+            person = await people.by_telegram_id(services.db, user.id) if user else None
+            language = person.language if person else None
+        t = services.i18n.translator(
+            services.i18n.pick(language, user.language_code if user else None)
+        )
+        if update.callback_query is not None:
+            await services.outbox.answer_now(
+                self.bot,
+                [Call("answerCallbackQuery", {"callback_query_id": update.callback_query.id})],
+            )
+        await services.outbox.send_now(
+            self.bot, chat.id, "sendMessage", {"text": t.plain(NOT_STORED_TEXT)}
+        )
 
     async def process_error(
         self,
@@ -185,11 +291,17 @@ class WerkervaringApplication(BotApplication):
         run = _current_run.get()
         if run is None:
             return await super().process_error(update, error, job, coroutine)
+        if storage_problem(error) is not None:
+            # Nobody is told "something went wrong": the person hears it was not saved.
+            run.storage = error
+            return True
         if run.may_retry and is_transient(error):
             # Nobody is told: the whole update is undone and handled again later.
             run.transient = error
             return True
         run.errors.append(error)
+        # What the failed step said goes with it; the error handler says what happened.
+        run.replies.discard()
         await super().process_error(update, error, job, coroutine)
         # The update is undone, so no later handler should act on it.
         return True
@@ -235,14 +347,14 @@ async def open_services(settings: Settings, clock: Clock | None = None) -> Servi
     i18n = I18n(settings.default_language, settings.timezone)
     db = await Database.open(settings.database_path)
     clock = clock or Clock()
-    # On a fake clock (tests, benchmarks) nobody waits in real time between two messages.
-    per_chat_interval = 0.0 if isinstance(clock, FakeClock) else PER_CHAT_INTERVAL
+    # On a fake clock (tests, in-process benchmarks) nobody waits in real time for a limit.
+    limits = Limits(enabled=not isinstance(clock, FakeClock))
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         i18n=i18n,
-        outbox=Outbox(db, clock, i18n, per_chat_interval),
+        outbox=Outbox(db, clock, i18n, limits),
         reminders=Reminders(),
     )
 
@@ -252,36 +364,29 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> BotApplication:
-    """The bot: token, persistence, time zone, rate limiter, handlers and error handler."""
+    """The bot: token, persistence, time zone, handlers and error handler.
+
+    No PTB rate limiter: every call that acts in a chat is held back and sent by the
+    outbox, which knows Telegram's limits per lane (`bot.limits`).
+    """
     settings = services.settings
+    bot = ReplyBot(
+        token=settings.token,
+        base_url=settings.api_base_url or "https://api.telegram.org/bot",
+        base_file_url=settings.api_file_url or "https://api.telegram.org/file/bot",
+        request=request or HTTPXRequest(),
+        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=2),
+        defaults=Defaults(tzinfo=settings.timezone, parse_mode="HTML"),
+    )
     builder: Any = (
         ApplicationBuilder()
         .application_class(WerkervaringApplication)
-        .token(settings.token)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(tzinfo=settings.timezone, parse_mode="HTML"))
         .persistence(SqlitePersistence(services.db))
-        # One update at a time keeps each person's steps in order.
-        .concurrent_updates(False)
+        # Different chats side by side, each chat's updates in order.
+        .concurrent_updates(PerChatProcessor())
     )
-    if not isinstance(services.clock, FakeClock):
-        # About 30 messages a second overall (Telegram's flood limit). On a fake clock
-        # (tests, benchmarks) nobody waits in real time, like the outbox's per-chat pacing.
-        builder = builder.rate_limiter(
-            # A bucket of 1.2 messages leaking 28.8 a second: no sliding second holds more
-            # than 30 (1.2 + 28.8), and the bucket absorbs the event loop's lateness (with
-            # none, one message every 1/29 s reached only 27.7 a second). PTB's default
-            # (a burst of 30, then 30 a second) draws 429s from a limit counted that way.
-            AIORateLimiter(overall_max_rate=1.2, overall_time_period=1.2 / 28.8)
-        )
-    if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url)
-    if settings.api_file_url:
-        builder = builder.base_file_url(settings.api_file_url)
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     register_reminders(services.reminders)

@@ -16,7 +16,7 @@ import contextvars
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -36,6 +36,10 @@ CACHED_STATEMENTS = 512
 # in that task join the transaction instead of waiting for the lock it holds.
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "in_transaction", default=False
+)
+# What the current transaction will do once it is committed (see `Database.after_commit`).
+_after_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
 )
 
 
@@ -173,9 +177,12 @@ class Database:
         """Run the statements of the block atomically.
 
         A nested block is a savepoint of the outer transaction: when it fails, its own
-        statements are undone and the outer transaction decides about the rest.
+        statements are undone (and what it asked to do after the commit is forgotten),
+        and the outer transaction decides about the rest.
         """
         if _in_transaction.get():
+            hooks = _after_commit.get()
+            planned = len(hooks) if hooks is not None else 0
             self._savepoint_depth += 1
             name = f"sp{self._savepoint_depth}"
             try:
@@ -185,13 +192,17 @@ class Database:
                 except BaseException:
                     await self._conn.execute(f"ROLLBACK TO {name}")
                     await self._conn.execute(f"RELEASE {name}")
+                    if hooks is not None:
+                        del hooks[planned:]
                     raise
                 await self._conn.execute(f"RELEASE {name}")
             finally:
                 self._savepoint_depth -= 1
             return
+        hooks = []
         async with self._lock:
             token = _in_transaction.set(True)
+            hooks_token = _after_commit.set(hooks)
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -207,7 +218,30 @@ class Database:
                         await self._conn.execute("ROLLBACK")
                     raise
             finally:
+                _after_commit.reset(hooks_token)
                 _in_transaction.reset(token)
+        # Committed, and the lock is free again for whatever the hooks start. A failing
+        # hook must not make a committed transaction look failed to its caller.
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("An after-commit step failed")
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Call `hook` once the current transaction is committed (never if it is rolled
+        back); outside a transaction, at once. For what must not happen before the data
+        it speaks of is stored, such as sending a message."""
+        hooks = _after_commit.get()
+        if hooks is None or not _in_transaction.get():
+            hook()
+        else:
+            hooks.append(hook)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the current task is inside `transaction()`."""
+        return _in_transaction.get()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
@@ -250,6 +284,33 @@ class Database:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+
+# `storage_problem` of a database held by another process: it passes in a moment.
+BUSY = "busy"
+# What SQLite says when the file cannot be written now: a full disk (or a file-size
+# limit: "disk I/O error"), a read-only file or folder, a file that vanished.
+_STORAGE_TEXTS = (
+    "database or disk is full",
+    "disk i/o error",
+    "readonly database",
+    "read-only",
+    "unable to open database",
+    "out of memory",
+)
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """Why the database cannot be written now (`BUSY` when it is held elsewhere), or None
+    when `error` is something else (a bug in a statement, say)."""
+    if not isinstance(error, sqlite3.Error):
+        return None
+    text = str(error).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return BUSY
+    if any(marker in text for marker in _STORAGE_TEXTS):
+        return text
+    return None
 
 
 def probe(path: Path) -> None:

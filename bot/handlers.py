@@ -8,10 +8,12 @@ catch-all answers last, and only when nothing else took the update.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, BaseHandler, TypeHandler
+from telegram.warnings import PTBUserWarning
 
 from bot import errors, fallback, gatekeeper, privacy
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
@@ -46,7 +48,21 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any], i1
     application.add_handler(TypeHandler(Update, gatekeeper.identify), group=GATEKEEPER_GROUP)
 
     # One group per flow, in this order.
-    flows = [
+    with warnings.catch_warnings():
+        # Each flow mixes typed answers and buttons, so it must follow the person
+        # (per_message=False); PTB warns that buttons are then not tracked per message,
+        # which is what we want (`bot.flows` closes a question's buttons once answered).
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        flows = _flows(i18n)
+    for group, handlers in enumerate(flows, start=FIRST_FLOW_GROUP):
+        application.add_handlers(handlers, group=group)
+
+    application.add_handlers(fallback.handlers(i18n), group=FALLBACK_GROUP)
+    application.add_error_handler(errors.on_error)
+
+
+def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
+    return [
         start.handlers(i18n),
         # Early: its loose-file handler must see the later flows before they run.
         sick_report.handlers(i18n),
@@ -65,11 +81,6 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any], i1
         accident.handlers(i18n),
         no_show.handlers(i18n),
     ]
-    for group, handlers in enumerate(flows, start=FIRST_FLOW_GROUP):
-        application.add_handlers(handlers, group=group)
-
-    application.add_handlers(fallback.handlers(i18n), group=FALLBACK_GROUP)
-    application.add_error_handler(errors.on_error)
 
 
 def register_reminders(reminders: Reminders) -> None:

@@ -1,39 +1,59 @@
-"""The outbox worker: delivers queued messages to other people, exactly once.
+"""The outbox: every message the bot sends, stored first, sent after the commit, exactly once.
 
-Handlers queue a message with `Outbox.message(...)` inside the same transaction
-as the fact it reports (so a crash never leaves one without the other). The
-worker sends the head of every recipient's queue, oldest first, through the
-bot's rate limiter (about 30 messages a second overall) and at most about one
-message a second to the same chat. A message is marked sent right after Telegram
-accepted it, so a crash can repeat at most the one message in flight.
+Three kinds of rows, one table, one sender:
 
-Telegram failing never loses or reorders anything: a flood limit (429) or an
-unreachable Telegram (timeouts, network and server errors) pauses the whole
-outbox, each time a little longer, and the message is tried again first; a
-message stays queued until it is delivered, however long the outage. A
-recipient who blocked the bot is marked, their queue given up, and their
-caseworkers told.
+- replies to the person acting now (`bot.replies`): stored in the update's own
+  transaction and sent right after its commit by the update's task itself
+  (`flush_chat`), ahead of everything else;
+- notifications to other people (`Outbox.message`, `Outbox.send`), queued in the
+  transaction of the fact they report; urgent ones before bulk;
+- reminders and digests: bulk.
+
+Why the outbox sends itself instead of going through PTB's `BaseRateLimiter`: a
+rate limiter sees one call at a time and can only make it wait, so a reply ends
+up waiting behind the fan-out queued before it. The sender sees every queue and
+picks, each time a send may go, the most urgent message whose chat and lane the
+limits allow (`bot.limits`): replies first, limited only per chat; then urgent,
+then bulk, within about 30 a second overall.
+
+Telegram failing never loses or reorders anything. A 429 pauses exactly what it
+concerns for exactly `retry_after`: the chat, or everything when several chats
+get one at once. Timeouts, network and server errors pause every send a little
+longer each time, and the message is tried again first. A message is marked
+sent as soon as Telegram accepted it (a crash in between repeats at most that
+one); if the database cannot record it, it is remembered here and recorded
+later, never sent again. "Message is not modified", "message to edit not found"
+and "query is too old" mean the call's work is done (a second delivery of an
+update repeats its edits). A recipient who blocked the bot is marked, their
+queue given up, and their caseworkers told.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import time
 import warnings
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
-from bot.clock import Clock
+from bot.clock import Clock, FakeClock
 from bot.db import Database
+from bot.limits import Lane, Limits
+from bot.replies import Call, Replies, from_payload
 from bot.store import outbox as store
 from bot.store import people
 from bot.store.models import Person
+from bot.telegram_errors import Verdict, retry_after_seconds, verdict
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -42,16 +62,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The outbox stores any Bot API call by name and sends it with `do_api_request`, which
-# suggests the typed method instead: for stored calls that advice does not apply.
-warnings.filterwarnings("ignore", r"Please use 'Bot\.\w+' instead of", PTBUserWarning)
+
+OutboxMessage = store.OutboxMessage
 
 MAX_BACKOFF = timedelta(minutes=5)
-BATCH = 100
-# Telegram asks bots not to send more than about one message a second to one chat.
-PER_CHAT_INTERVAL = 1.0
-# After an unexpected failure of the worker itself, it waits this long (seconds).
-WORKER_PAUSE = 5.0
+# The longest pause while Telegram is unreachable for everyone (seconds).
+MAX_OUTAGE_PAUSE = 30.0
+# How many sends may wait for Telegram's answer at once (each to another chat).
+MAX_IN_FLIGHT = 64
+# How often rows written by another process (the command line) are picked up.
+RESYNC_SECONDS = 10.0
+# 429s for this many chats within a second: Telegram limits the bot as a whole.
+FLOODED_CHATS_FOR_ALL = 3
 
 
 def backoff(attempts: int) -> timedelta:
@@ -59,25 +81,48 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(attempts + 1, 12)), MAX_BACKOFF)
 
 
+@dataclass
+class _Chat:
+    """One chat's queued messages, a queue per lane, each oldest first."""
+
+    lanes: tuple[deque[OutboxMessage], ...] = field(
+        default_factory=lambda: tuple(deque() for _ in Lane)
+    )
+    busy: bool = False
+
+    def head(self) -> OutboxMessage | None:
+        for queue in self.lanes:
+            if queue:
+                return queue[0]
+        return None
+
+    def __bool__(self) -> bool:
+        return any(self.lanes)
+
+
 class Outbox:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        i18n: I18n,
-        per_chat_interval: float = PER_CHAT_INTERVAL,
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, i18n: I18n, limits: Limits) -> None:
         self.db = db
         self.clock = clock
         self.i18n = i18n
-        # Real seconds between two messages to the same chat (0 in tests on a fake clock).
-        self.per_chat_interval = per_chat_interval
+        self.limits = limits
+        self._chats: dict[int, _Chat] = {}
+        # (lane, message id, chat): chats whose head may be ready; stale entries are skipped.
+        self._ready: list[tuple[int, int, int]] = []
+        # (moment, chat): chats whose head waits for a retry or for its chat's limit.
+        self._later: list[tuple[float, int]] = []
+        self._known: set[int] = set()
+        self._max_id = 0
+        # Sent, but the database could not record it yet: never sent again.
+        self._unrecorded: list[OutboxMessage] = []
         self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
-        # While Telegram is unreachable or asked us to slow down, nothing is sent.
-        self.paused_until: datetime | None = None
-        self._failures = 0
-        self._last_sent: dict[int, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._running = False
+        self._loaded = False
+        self._outage_failures = 0
+        self._floods: deque[tuple[float, int]] = deque()
+
+    # Queueing (inside the transaction of what the message reports)
 
     async def message(
         self,
@@ -86,12 +131,14 @@ class Outbox:
         buttons: InlineKeyboardMarkup | None = None,
         kind: str = "",
         dedupe_key: str | None = None,
+        urgent: bool = False,
     ) -> bool:
         """Queue a text message for a person; False when they cannot be reached by Telegram."""
         payload: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
         if buttons is not None:
             payload["reply_markup"] = buttons.to_dict()
-        return await self.send(recipient, "sendMessage", payload, kind, dedupe_key)
+        lane = Lane.URGENT if urgent else Lane.BULK
+        return await self.send(recipient, "sendMessage", payload, kind, dedupe_key, lane)
 
     async def send(
         self,
@@ -100,11 +147,12 @@ class Outbox:
         payload: dict[str, Any],
         kind: str = "",
         dedupe_key: str | None = None,
+        lane: Lane = Lane.BULK,
     ) -> bool:
         """Queue any Bot API call (sendPhoto, sendDocument, sendVoice, ...) for a person."""
         if recipient.telegram_user_id is None:
             return False
-        await store.add(
+        message = await store.add(
             self.db,
             chat_id=recipient.telegram_user_id,
             method=method,
@@ -113,100 +161,371 @@ class Outbox:
             recipient_id=recipient.id,
             kind=kind,
             dedupe_key=dedupe_key,
+            lane=lane,
         )
-        self._wake.set()
+        if message is not None:
+            self.db.after_commit(lambda: self._admit([message]))
         return True
+
+    async def queue_replies(self, replies: Replies) -> list[int]:
+        """Store an update's replies in its transaction; returns the chats they go to."""
+        chats: list[int] = []
+        now = self.clock.now()
+        admitted: list[OutboxMessage] = []
+        for call in replies.to_chats:
+            chat = call.chat_id
+            assert chat is not None
+            message = await store.add(
+                self.db, chat, call.method, call.payload, now, kind="reply", lane=Lane.REPLY
+            )
+            assert message is not None
+            admitted.append(message)
+            if chat not in chats:
+                chats.append(chat)
+        if admitted:
+            self.db.after_commit(lambda: self._admit(admitted))
+        return chats
 
     def kick(self) -> None:
         self._wake.set()
 
-    async def drain(self, bot: Bot) -> int:
-        """Send everything whose turn has come; returns how many were delivered."""
-        delivered = 0
-        async with self._lock:
-            while True:
-                if self.paused_until is not None and self.clock.now() < self.paused_until:
-                    return delivered
-                batch = await store.next_due(self.db, self.clock.now(), BATCH)
-                if not batch:
-                    return delivered
-                for message in batch:
-                    outcome = await self._deliver(bot, message)
-                    if outcome == "sent":
-                        delivered += 1
-                    elif outcome == "pause":
-                        return delivered
+    # Sending
 
-    async def _deliver(self, bot: Bot, message: store.OutboxMessage) -> str:
-        if not await self._still_theirs(message):
+    async def answer_now(self, bot: Bot, answers: Iterable[Call]) -> None:
+        """Answer callback queries (not messages: no limit, never stored, expire in seconds)."""
+        for answer in answers:
+            try:
+                await call(bot, answer.method, from_payload(answer.payload))
+            except TelegramError as exc:
+                # Too old, or Telegram unreachable: the spinner stops by itself.
+                log.debug("Callback query not answered: %s", exc)
+
+    async def send_now(self, bot: Bot, chat_id: int, method: str, payload: dict[str, Any]) -> None:
+        """Send one call at once, without storing it (when the database cannot be written)."""
+        now = self._now()
+        if self.limits.ready_at(chat_id, Lane.REPLY, now) > now:
+            log.info("Not sent to chat %s now: its limit is reached", chat_id)
+            return
+        self.limits.take(chat_id, Lane.REPLY, now)
+        try:
+            await call(bot, method, {"chat_id": chat_id, **payload})
+        except TelegramError as exc:
+            log.warning("Could not send to chat %s (%s)", chat_id, type(exc).__name__)
+
+    async def flush_chat(self, bot: Bot, chat_id: int) -> int:
+        """Send now, in this task, what waits for this chat and may go now; returns how many.
+
+        The update that just queued its replies calls this, so a reply goes out without
+        waiting for the background sender. What may not go yet is left to it.
+        """
+        chat = self._chats.get(chat_id)
+        if chat is None or chat.busy:
+            return 0
+        sent = 0
+        while True:
+            head = chat.head()
+            now = self._now()
+            if head is None or self._blocked_until(chat_id, head, now) > now:
+                break
+            chat.busy = True
+            try:
+                if await self._send(bot, head):
+                    sent += 1
+            finally:
+                chat.busy = False
+        self._schedule(chat_id)
+        self._wake.set()
+        return sent
+
+    async def drain(self, bot: Bot) -> int:
+        """Send, one after the other, everything whose turn has come; returns how many were
+        delivered (tests and benchmarks; the running bot uses `run`)."""
+        await self._load()
+        delivered = 0
+        while True:
+            picked = self._pick(self._now())
+            if picked is None:
+                await self._record_unrecorded()
+                return delivered
+            chat = self._chats[picked]
+            head = chat.head()
+            assert head is not None
+            chat.busy = True
+            try:
+                if await self._send(bot, head):
+                    delivered += 1
+            finally:
+                chat.busy = False
+                self._schedule(picked)
+
+    async def run(self, bot: Bot, stop: asyncio.Event) -> None:
+        """The background sender: picks and sends until `stop` is set."""
+        self._running = True
+        last_resync = 0.0
+        try:
+            while not stop.is_set():
+                # Cleared before picking: a message queued meanwhile wakes the next round.
+                self._wake.clear()
+                try:
+                    if time.monotonic() - last_resync > RESYNC_SECONDS or not self._loaded:
+                        await self._load()
+                        await self._record_unrecorded()
+                        last_resync = time.monotonic()
+                    timeout = self._start_sends(bot)
+                except Exception:
+                    log.exception("The outbox failed; retrying shortly")
+                    timeout = 5.0
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(self._wake, stop), timeout=timeout)
+        finally:
+            self._running = False
+            if self._tasks:
+                await asyncio.wait(self._tasks, timeout=10)
+
+    def _start_sends(self, bot: Bot) -> float:
+        """Start every send that may go now; returns seconds until the next may."""
+        while len(self._tasks) < MAX_IN_FLIGHT:
+            picked = self._pick(self._now())
+            if picked is None:
+                break
+            chat = self._chats[picked]
+            chat.busy = True
+            task = asyncio.create_task(self._send_and_release(bot, picked))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if len(self._tasks) >= MAX_IN_FLIGHT:
+            return RESYNC_SECONDS
+        return min(max(self._next_moment() - self._now(), 0.001), RESYNC_SECONDS)
+
+    async def _send_and_release(self, bot: Bot, chat_id: int) -> None:
+        chat = self._chats.get(chat_id)
+        try:
+            head = chat.head() if chat else None
+            if head is not None:
+                await self._send(bot, head)
+        except Exception:
+            log.exception("Sending to chat %s failed", chat_id)
+        finally:
+            if chat is not None:
+                chat.busy = False
+            self._schedule(chat_id)
+            self._wake.set()
+
+    # Choosing what goes next
+
+    def _now(self) -> float:
+        """Seconds on the clock the limits count on (the fake clock in tests)."""
+        if isinstance(self.clock, FakeClock):
+            return self.clock.now().timestamp()
+        return time.monotonic()
+
+    def _moment(self, when: datetime) -> float:
+        return self._now() + (when - self.clock.now()).total_seconds()
+
+    def _blocked_until(self, chat_id: int, head: OutboxMessage, now: float) -> float:
+        moment = max(now, self._moment(head.not_before))
+        return self.limits.ready_at(chat_id, Lane(head.lane), moment)
+
+    def _pick(self, now: float) -> int | None:
+        """The chat whose head goes next: the lowest lane, then the oldest message."""
+        while self._later and self._later[0][0] <= now:
+            _, chat_id = heapq.heappop(self._later)
+            self._schedule(chat_id)
+        while self._ready:
+            lane, message_id, chat_id = self._ready[0]
+            chat = self._chats.get(chat_id)
+            head = chat.head() if chat else None
+            if chat is None or chat.busy or head is None or head.id != message_id:
+                heapq.heappop(self._ready)
+                continue
+            if lane != Lane.REPLY and self.limits.ready_at(None, Lane(lane), now) > now:
+                # Every later entry is urgent or bulk too: all wait for the overall rate.
+                return None
+            heapq.heappop(self._ready)
+            moment = self._blocked_until(chat_id, head, now)
+            if moment > now:
+                heapq.heappush(self._later, (moment, chat_id))
+                continue
+            return chat_id
+        return None
+
+    def seconds_until_next(self) -> float | None:
+        """How long until the next queued message may go (0: now); None when none waits."""
+        if not self._chats:
+            return None
+        return max(self._next_moment() - self._now(), 0.0)
+
+    def _next_moment(self) -> float:
+        moments = [RESYNC_SECONDS + self._now()]
+        if self._later:
+            moments.append(self._later[0][0])
+        if self._ready:
+            lane = self._ready[0][0]
+            moments.append(self.limits.ready_at(None, Lane(lane), self._now()))
+        return min(moments)
+
+    def _schedule(self, chat_id: int) -> None:
+        """Offer the chat's head for picking (again)."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return
+        head = chat.head()
+        if head is None:
+            if not chat.busy:
+                del self._chats[chat_id]
+            return
+        heapq.heappush(self._ready, (head.lane, head.id, chat_id))
+
+    def _admit(self, messages: Iterable[OutboxMessage]) -> None:
+        """Take committed rows into the queues (each once)."""
+        for message in messages:
+            if message.id in self._known:
+                continue
+            self._known.add(message.id)
+            self._max_id = max(self._max_id, message.id)
+            chat = self._chats.setdefault(message.chat_id, _Chat())
+            was_head = chat.head()
+            chat.lanes[message.lane].append(message)
+            if chat.head() is not was_head and not chat.busy:
+                self._schedule(message.chat_id)
+        self._wake.set()
+
+    def _forget(self, message: OutboxMessage) -> None:
+        chat = self._chats.get(message.chat_id)
+        if chat is not None:
+            queue = chat.lanes[message.lane]
+            with contextlib.suppress(ValueError):
+                queue.remove(message)
+        self._known.discard(message.id)
+
+    async def _load(self) -> None:
+        """Pick up rows this process did not queue itself (after a restart, the CLI)."""
+        rows = await store.pending(self.db, 0 if not self._loaded else self._max_id)
+        self._loaded = True
+        self._admit(rows)
+
+    # One send
+
+    async def _send(self, bot: Bot, message: OutboxMessage) -> bool:
+        """Try the message once; True when Telegram has it (or its work is done)."""
+        if message.recipient_id is not None and not await self._still_theirs(message):
+            return False
+        lane = Lane(message.lane)
+        self.limits.take(message.chat_id, lane, self._now())
+        try:
+            result = await call(bot, message.method, from_payload(message.payload))
+        except TelegramError as exc:
+            return await self._failed(message, exc)
+        self._outage_failures = 0
+        telegram_id = result.get("message_id") if isinstance(result, dict) else None
+        await self._delivered(message, telegram_id)
+        return True
+
+    async def _still_theirs(self, message: OutboxMessage) -> bool:
+        """Still to be sent, and still the recipient's chat: a relinked or purged person's
+        old account must not receive what was queued for them."""
+        state = await store.still_deliverable(self.db, message.id)
+        if state is not None and state[0] and state[1] == message.chat_id:
+            return True
+        self._forget(message)
+        if state is not None and state[0]:
             await store.mark_failed(self.db, message.id, "recipient no longer linked")
             log.info("Outbox message %s dropped: its recipient's account changed", message.id)
-            return "failed"
-        await self._pace(message.chat_id)
+        return False
+
+    async def _delivered(self, message: OutboxMessage, telegram_id: int | None) -> None:
+        self._forget(message)
         try:
-            result = await bot.do_api_request(message.method, api_kwargs=message.payload)
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            self._pause(timedelta(seconds=seconds))
-            await store.mark_retry(self.db, message.id, self.paused_until_now(), "retry_after")
-            log.warning("Telegram flood limit: pausing the outbox for %.0f s", seconds)
-            return "pause"
-        except Forbidden:
-            await self._recipient_unreachable(message)
-            return "failed"
-        except BadRequest as exc:
-            await self._refused(message, exc.message)
-            return "failed"
-        except TelegramError as exc:
-            # Timeouts, network and server errors: Telegram is unreachable for everyone.
-            self._failures += 1
-            self._pause(backoff(self._failures - 1))
-            retry_at = max(self.paused_until_now(), self.clock.now() + backoff(message.attempts))
-            await store.mark_retry(self.db, message.id, retry_at, type(exc).__name__)
-            log.info(
-                "Outbox message %s not delivered yet (%s); pausing", message.id, type(exc).__name__
-            )
-            return "pause"
-        self._failures = 0
-        self._last_sent[message.chat_id] = time.monotonic()
-        telegram_id = result.get("message_id") if isinstance(result, dict) else None
-        await store.mark_sent(self.db, message.id, self.clock.now(), telegram_id)
-        return "sent"
+            await self._record(message, telegram_id)
+        except Exception:
+            # Kept in memory, so it is not sent again; recorded when the database can.
+            log.warning("Outbox message %s sent but not recorded yet", message.id)
+            self._unrecorded.append(message)
 
-    async def _still_theirs(self, message: store.OutboxMessage) -> bool:
-        """Whether the chat is still the recipient's: a relinked or purged person's old
-        account must not receive what was queued for them."""
-        if message.recipient_id is None:
+    async def _record(self, message: OutboxMessage, telegram_id: int | None) -> None:
+        if message.lane == Lane.REPLY:
+            await store.delete(self.db, [message.id])
+        else:
+            await store.mark_sent(self.db, message.id, self.clock.now(), telegram_id)
+
+    async def _record_unrecorded(self) -> None:
+        while self._unrecorded:
+            message = self._unrecorded[0]
+            try:
+                await self._record(message, None)
+            except Exception:
+                return
+            self._unrecorded.pop(0)
+
+    async def _failed(self, message: OutboxMessage, exc: TelegramError) -> bool:
+        kind = verdict(exc)
+        if kind in (Verdict.DONE, Verdict.MOOT):
+            # A repeated edit or answer: what it asked for is there, or nothing is left.
+            log.debug("Outbox message %s: %s", message.id, exc.message)
+            await self._delivered(message, None)
             return True
-        person = await people.get(self.db, message.recipient_id)
-        return person is not None and person.telegram_user_id == message.chat_id
-
-    def _pause(self, wait: timedelta) -> None:
-        self.paused_until = self.clock.now() + wait
-
-    def paused_until_now(self) -> datetime:
-        return self.paused_until or self.clock.now()
-
-    async def _pace(self, chat_id: int) -> None:
-        """Wait until the last message to this chat is `per_chat_interval` seconds old."""
-        last = self._last_sent.get(chat_id)
-        if last is None or self.per_chat_interval <= 0:
-            return
-        wait = last + self.per_chat_interval - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        if len(self._last_sent) > 10_000:
-            self._last_sent.clear()
-
-    async def _recipient_unreachable(self, message: store.OutboxMessage) -> None:
         now = self.clock.now()
+        if kind is Verdict.FLOOD:
+            assert isinstance(exc, RetryAfter)
+            seconds = retry_after_seconds(exc)
+            self._flooded(message, seconds)
+            await self._retry_later(message, now + timedelta(seconds=seconds), "retry_after")
+            return False
+        if kind is Verdict.TRANSIENT:
+            # Telegram is unreachable for everyone: every send waits, a little longer each time.
+            self._outage_failures += 1
+            pause = timedelta(seconds=min(2.0 ** (self._outage_failures - 1), MAX_OUTAGE_PAUSE))
+            self.limits.pause_all(self._now() + pause.total_seconds())
+            # A message that keeps failing while others go through backs off on its own.
+            wait = max(pause, backoff(message.attempts)) if message.attempts >= 3 else pause
+            await self._retry_later(message, now + wait, type(exc).__name__)
+            log.info(
+                "Outbox message %s not delivered yet (%s); pausing %.0f s",
+                message.id,
+                type(exc).__name__,
+                pause.total_seconds(),
+            )
+            return False
+        self._forget(message)
+        if kind is Verdict.UNREACHABLE:
+            await self._recipient_unreachable(message)
+        else:
+            await self._refused(message, exc.message)
+        return False
+
+    def _flooded(self, message: OutboxMessage, seconds: float) -> None:
+        """Pause what Telegram's 429 concerns for exactly `retry_after`."""
+        now = self._now()
+        until = now + seconds
+        self.limits.pause_chat(message.chat_id, until)
+        self._floods.append((now, message.chat_id))
+        while self._floods and self._floods[0][0] < now - 1.0:
+            self._floods.popleft()
+        if len({chat for _, chat in self._floods}) >= FLOODED_CHATS_FOR_ALL:
+            self.limits.pause_all(until)
+            log.warning("Telegram flood limit for the bot: pausing every send %.0f s", seconds)
+        else:
+            log.warning("Telegram flood limit: chat %s paused %.0f s", message.chat_id, seconds)
+
+    async def _retry_later(self, message: OutboxMessage, when: datetime, error: str) -> None:
+        message.attempts += 1
+        message.not_before = when
+        with contextlib.suppress(Exception):
+            # Only timing: if the database cannot be written, memory still holds it.
+            await store.mark_retry(self.db, message.id, when, error)
+
+    async def _recipient_unreachable(self, message: OutboxMessage) -> None:
+        now = self.clock.now()
+        for queued in self._drop_chat(message.chat_id):
+            self._known.discard(queued.id)
         async with self.db.transaction():
             await store.mark_failed(self.db, message.id, "blocked")
             await store.fail_pending_for_chat(self.db, message.chat_id, "blocked")
-            if message.recipient_id is None:
-                return
-            person = await people.get(self.db, message.recipient_id)
+            person = (
+                await people.get(self.db, message.recipient_id)
+                if message.recipient_id is not None
+                else await people.by_telegram_id(self.db, message.chat_id)
+            )
             if person is None or not await people.mark_blocked(self.db, person.id, now):
                 return
             log.warning("Person %s blocked the bot; telling their caseworkers", person.id)
@@ -225,13 +544,24 @@ class Outbox:
                     dedupe_key=f"blocked:{person.id}:{now.isoformat()}",
                 )
 
-    async def _refused(self, message: store.OutboxMessage, reason: str) -> None:
+    def _drop_chat(self, chat_id: int) -> list[OutboxMessage]:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return []
+        dropped = [m for queue in chat.lanes for m in queue]
+        for queue in chat.lanes:
+            queue.clear()
+        return dropped
+
+    async def _refused(self, message: OutboxMessage, reason: str) -> None:
         """Telegram will never take this message: the sender was told it went out, so
         the recipient's caseworkers hear it did not (a caseworker's own is only logged)."""
         log.warning("Outbox message %s refused by Telegram (bad request)", message.id)
         async with self.db.transaction():
             await store.mark_failed(self.db, message.id, f"bad request: {reason[:200]}")
-            person = await people.get(self.db, message.recipient_id or 0)
+            if message.recipient_id is None:
+                return
+            person = await people.get(self.db, message.recipient_id)
             if person is None or person.is_staff:
                 return
             for caseworker in await people.caseworkers_of(self.db, person):
@@ -247,29 +577,13 @@ class Outbox:
                     dedupe_key=f"refused:{message.id}:{caseworker.id}",
                 )
 
-    async def run(self, bot: Bot, stop: asyncio.Event) -> None:
-        """The background worker: drain, then sleep until woken or a retry is due."""
-        while not stop.is_set():
-            # Cleared before draining: a message queued meanwhile wakes the next round.
-            self._wake.clear()
-            try:
-                await self.drain(bot)
-                timeout = await self._seconds_until_next()
-            except Exception:
-                log.exception("Outbox worker failed; retrying shortly")
-                timeout = WORKER_PAUSE
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(self._wake, stop), timeout=timeout)
 
-    async def _seconds_until_next(self) -> float:
-        earliest = await store.earliest_pending(self.db)
-        if earliest is None:
-            return 30.0
-        moment = datetime.fromisoformat(earliest)
-        if self.paused_until is not None:
-            moment = max(moment, self.paused_until)
-        delta = (moment - self.clock.now()).total_seconds()
-        return min(max(delta, 0.05), 30.0)
+async def call(bot: Bot, method: str, parameters: dict[str, Any]) -> Any:
+    """A Bot API call by name, as stored. `do_api_request` suggests the typed method
+    instead: for stored calls that advice does not apply."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Please use 'Bot\.\w+' instead of", PTBUserWarning)
+        return await bot.do_api_request(method, api_kwargs=parameters)
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -29,7 +29,7 @@ from bot.app import (
 )
 from bot.config import ConfigError, Settings
 from bot.polling import Poller, pause_after
-from bot.webhook import SECRET_PATTERN, WebhookServer
+from bot.webhook import MAX_CONNECTIONS, SECRET_PATTERN, WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,8 @@ async def _serve_webhook(
                 options.url,
                 secret_token=options.secret_token,
                 allowed_updates=Update.ALL_TYPES,
-                # One request at a time keeps each person's messages in order.
-                max_connections=1,
+                # Telegram keeps each chat's updates in order across connections.
+                max_connections=MAX_CONNECTIONS,
             ),
         )
         log.info("werkervaring-bot is running as @%s (webhook)", application.bot.username)

@@ -7,8 +7,10 @@ was unreachable while handling it (Telegram sends it again later), 403 without
 the secret token.
 
 It speaks plain HTTP/1.1, one request per connection: put it behind the HTTPS
-reverse proxy that Telegram's webhooks need. Updates are handled one at a time,
-in the order they arrive (`setWebhook` is called with `max_connections=1`).
+reverse proxy that Telegram's webhooks need. Telegram sends the next update of a
+chat only after the previous one was answered, and updates of different chats at
+the same time (up to `MAX_CONNECTIONS`); `bot.chat_order` keeps each chat in
+order here too.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import Any
 
 from telegram import Update
 
@@ -34,6 +37,8 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_BODY = 1 << 20
 READ_TIMEOUT = 30.0
+# How many requests Telegram may have open at once (`setWebhook max_connections`).
+MAX_CONNECTIONS = 40
 
 
 class BadRequestError(Exception):
@@ -69,7 +74,7 @@ class WebhookServer:
         self.host = host
         self.port = port
         self._server: asyncio.Server | None = None
-        self._turn = asyncio.Lock()
+        self._handling: set[asyncio.Task[Any]] = set()
         # When each update still being retried by Telegram first came in.
         self._first_seen: dict[int, float] = {}
 
@@ -84,8 +89,8 @@ class WebhookServer:
             return
         self._server.close()
         # An update being handled finishes (or is undone) before we return.
-        async with self._turn:
-            await self._server.wait_closed()
+        if self._handling:
+            await asyncio.wait(self._handling)
         self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -124,19 +129,31 @@ class WebhookServer:
         return await self._handle(update)
 
     async def _handle(self, update: Update) -> HTTPStatus:
-        async with self._turn:
-            first = self._first_seen.setdefault(update.update_id, time.monotonic())
-            try:
-                outcome = await self.application.handle_update(
-                    update, may_retry=time.monotonic() - first < RETRY_FOR
-                )
-            except Exception:
-                log.exception("Update %s not stored; Telegram will send it again", update.update_id)
-                outcome = Outcome.RETRY
-            if outcome is Outcome.RETRY:
-                return HTTPStatus.SERVICE_UNAVAILABLE
-            self._first_seen.pop(update.update_id, None)
-            return HTTPStatus.OK
+        task = asyncio.current_task()
+        assert task is not None
+        self._handling.add(task)
+        try:
+            outcome: list[Outcome] = []
+            await self.application.update_processor.process_update(
+                update, self._outcome(update, outcome)
+            )
+        finally:
+            self._handling.discard(task)
+        if not outcome or outcome[0] is Outcome.RETRY:
+            return HTTPStatus.SERVICE_UNAVAILABLE
+        self._first_seen.pop(update.update_id, None)
+        return HTTPStatus.OK
+
+    async def _outcome(self, update: Update, outcome: list[Outcome]) -> None:
+        first = self._first_seen.setdefault(update.update_id, time.monotonic())
+        try:
+            result = await self.application.handle_update(
+                update, may_retry=time.monotonic() - first < RETRY_FOR
+            )
+        except Exception:
+            log.exception("Update %s not stored; Telegram will send it again", update.update_id)
+            result = Outcome.RETRY
+        outcome.append(result)
 
 
 async def read_request(reader: asyncio.StreamReader) -> Request:

@@ -132,7 +132,7 @@ class BotProcess:
             TELEGRAM_BOT_USERNAME=BOT_USERNAME,
             TELEGRAM_API_BASE_URL=double.base_url,
             DATABASE_PATH=str(database),
-            LOG_LEVEL="WARNING",
+            LOG_LEVEL=os.environ.get("CRASH_LOG_LEVEL", "WARNING"),
             NO_PROXY="127.0.0.1,localhost",
         )
         self.runs = 0
@@ -168,6 +168,9 @@ def db_counts(database: Path) -> dict[str, Any]:
             "outbox": Counter(
                 r[0] for r in conn.execute("SELECT status FROM outbox WHERE kind = 'late'")
             ),
+            "pending": conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
+            ).fetchone()[0],
             "outbox_by_recipient": Counter(
                 r[0] for r in conn.execute("SELECT chat_id FROM outbox WHERE kind = 'late'")
             ),
@@ -180,7 +183,10 @@ def all_done(database: Path, double: BotApiDouble, last_update_id: int) -> bool:
     if double.confirmed_offset <= last_update_id:
         return False
     counts = db_counts(database)
-    return bool(counts["outbox"].get("sent", 0) == 2 * CLIENTS * REPORTS_EACH)
+    # Every notification sent, and every reply too (replies are outbox rows until sent).
+    return bool(
+        counts["outbox"].get("sent", 0) == 2 * CLIENTS * REPORTS_EACH and counts["pending"] == 0
+    )
 
 
 async def test_kill_9_at_random_moments_loses_nothing_and_stores_nothing_twice(
@@ -246,24 +252,28 @@ async def test_kill_9_at_random_moments_loses_nothing_and_stores_nothing_twice(
         assert counts["outbox_by_recipient"][client.caseworker_chat] == REPORTS_EACH, why
 
     # What people saw: everything, and at most the message in flight at a crash twice.
-    repeated_replies = repeated_notifications = 0
+    # Updates of different chats are handled side by side, so a crash can catch one
+    # message in flight to each chat: nobody sees more than one repeat per crash.
     for client in clients:
-        replies = double.texts_to(client.telegram_id)
-        questions = [t for t in replies if "Hoeveel te laat" in t]
-        thanks = [t for t in replies if "Bedankt" in t]
-        assert len(questions) >= REPORTS_EACH, (why, replies)
-        assert len(thanks) >= REPORTS_EACH, (why, replies)
-        assert len(replies) == len(questions) + len(thanks), (why, replies)
-        repeated_replies += len(replies) - 2 * REPORTS_EACH
+        received = double.texts_to(client.telegram_id)
+        questions = [t for t in received if "Hoeveel te laat" in t]
+        thanks = [t for t in received if "Bedankt" in t]
+        assert len(questions) >= REPORTS_EACH, (why, received)
+        assert len(thanks) >= REPORTS_EACH, (why, received)
+        # (The first-day card may reach them too: it is not a reply.)
+        others = [
+            t
+            for t in received
+            if t not in questions and t not in thanks and "eerste stagedag" not in t
+        ]
+        assert not others, (why, others)
+        assert len(questions) + len(thanks) - 2 * REPORTS_EACH <= kills, (why, received)
         for chat in (client.employer_chat, client.caseworker_chat):
             # (The first-day card may also reach them: only the late notices count here.)
-            received = [
+            notices = [
                 t for t in double.texts_to(chat) if f"{client.name} komt vandaag te laat" in t
             ]
-            assert len(received) >= REPORTS_EACH, (why, received)
-            repeated_notifications += len(received) - REPORTS_EACH
-    assert repeated_replies <= kills, why
-    assert repeated_notifications <= kills, why
+            assert REPORTS_EACH <= len(notices) <= REPORTS_EACH + kills, (why, notices)
 
 
 def _killer(process: asyncio.subprocess.Process, delay: float) -> Callable[[], None]:
@@ -340,18 +350,25 @@ async def test_webhook_mode_answers_after_the_commit_even_across_kill_9(tmp_path
         assert await post_update(port, first, secret) == 200
         assert [t for t in double.texts_to(client.telegram_id) if "Hoeveel te laat" in t]
 
-        # Killed while handling the second update: Telegram never got its 200.
+        # Killed after the commit, while the receipt goes out: Telegram never got its 200,
+        # and the person never saw the receipt.
         double.arm(at_call=1, before_answer=True, action=_killer(process, delay=0.0))
         assert await post_update(port, second, secret) is None
         await process.wait()
-        assert db_counts(database)["reports"] == Counter()
+        assert db_counts(database)["reports"] == Counter({client.person_id: 1})
+        assert not [t for t in double.texts_to(client.telegram_id) if "Bedankt" in t]
 
-        # Telegram sends it again to the restarted bot, and once more by mistake.
+        # After the restart the stored receipt goes out; Telegram sends the update again,
+        # and once more by mistake: both are skipped.
         process = await start_listening(bot, arguments)
         assert await post_update(port, second, secret) == 200
-        assert db_counts(database)["reports"] == Counter({client.person_id: 1})
         assert await post_update(port, second, secret) == 200
+        assert db_counts(database)["reports"] == Counter({client.person_id: 1})
         await double.until(lambda: db_counts(database)["outbox"] == Counter({"sent": 2}), LIMIT)
+        await double.until(
+            lambda: bool([t for t in double.texts_to(client.telegram_id) if "Bedankt" in t]),
+            LIMIT,
+        )
         hooks = [c for c in double.calls if c == "setWebhook"]
         assert len(hooks) == 2
     finally:

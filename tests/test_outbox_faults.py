@@ -7,14 +7,12 @@ timeouts, network errors, 403 blocked.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
 
 from bot import notify
 from bot.accounts import unlink
-from bot.outbox import Outbox
 from bot.store import people
 from tests import factories
 from tests.conftest import BRUSSELS
@@ -141,24 +139,6 @@ async def test_a_recipient_who_blocked_the_bot_is_marked_and_the_caseworker_told
     await w.employer_chat.send("/start")
     employer = await people.get(bot.services.db, w.employer.id)
     assert employer is not None and employer.blocked_at is None
-
-
-async def test_one_chat_gets_at_most_about_one_message_a_second(bot: BotHarness) -> None:
-    w = await factories.world(bot)
-    paced = Outbox(bot.services.db, bot.clock, bot.services.i18n, per_chat_interval=0.05)
-    async with bot.services.db.transaction():
-        for n in range(4):
-            await paced.message(w.caseworker, f"bericht {n}")
-        for user in (w.employer, w.client):
-            await paced.message(user, "één bericht")
-
-    started = time.monotonic()
-    assert await paced.drain(bot.app.bot) == 6
-    elapsed = time.monotonic() - started
-
-    assert w.caseworker_chat.texts[-4:] == [f"bericht {n}" for n in range(4)]
-    # Three gaps of 50 ms between the caseworker's four messages.
-    assert elapsed >= 0.15
 
 
 async def test_nothing_queued_reaches_an_account_after_it_was_unlinked(bot: BotHarness) -> None:

@@ -62,8 +62,12 @@ async def test_logs_never_contain_message_texts_or_file_ids(
     await w.employer_chat.send_document(file_name="loonbrief-karel.pdf")
     await w.client_chat.send(typed[2])
     # A handler failing logs its traceback: still no texts in it.
-    bot.fake.fail("bad_request", method="sendMessage", times=1)
+    await bot.services.db.execute(
+        "CREATE TRIGGER refuse_late BEFORE INSERT ON absences "
+        "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+    )
     await w.client_chat.send("/late")
+    await w.client_chat.send("35")
 
     secrets = [*typed, *bot.fake.files, w.client.name, TEST_TOKEN]
     secrets += [m.text for m in bot.fake.messages.values() if len(m.text) > 15]

@@ -1,17 +1,19 @@
-"""The durable outbox of messages to send."""
+"""The durable outbox of messages to send: replies, notifications, reminders."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.db import Database
 
 
-@dataclass(frozen=True)
+@dataclass
 class OutboxMessage:
     id: int
     recipient_id: int | None
@@ -20,6 +22,26 @@ class OutboxMessage:
     payload: dict[str, Any]
     kind: str
     attempts: int
+    # `bot.limits.Lane`: 0 reply, 1 urgent, 2 bulk.
+    lane: int
+    not_before: datetime
+
+
+_COLUMNS = "id, recipient_id, chat_id, method, payload, kind, attempts, lane, not_before"
+
+
+def _message(row: sqlite3.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        recipient_id=row["recipient_id"],
+        chat_id=row["chat_id"],
+        method=row["method"],
+        payload=json.loads(row["payload"]),
+        kind=row["kind"],
+        attempts=row["attempts"],
+        lane=row["lane"],
+        not_before=from_db(row["not_before"]),
+    )
 
 
 async def add(
@@ -31,15 +53,13 @@ async def add(
     recipient_id: int | None = None,
     kind: str = "",
     dedupe_key: str | None = None,
-) -> int:
-    """Queue a message; with a `dedupe_key` already queued, nothing is added.
-
-    Returns how many rows were added (0 or 1).
-    """
-    return await db.execute_rowcount(
+    lane: int = 2,
+) -> OutboxMessage | None:
+    """Queue a message; None when a message with the same `dedupe_key` is queued already."""
+    row = await db.fetchone(
         "INSERT INTO outbox (recipient_id, chat_id, method, payload, kind, dedupe_key, "
-        "created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (dedupe_key) DO NOTHING",
+        "created_at, not_before, lane) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        f"ON CONFLICT (dedupe_key) DO NOTHING RETURNING {_COLUMNS}",
         (
             recipient_id,
             chat_id,
@@ -49,36 +69,31 @@ async def add(
             dedupe_key,
             to_db(now),
             to_db(now),
+            lane,
         ),
     )
+    return None if row is None else _message(row)
 
 
-async def next_due(db: Database, now: datetime, limit: int) -> list[OutboxMessage]:
-    """The oldest pending message of each chat whose turn has come, oldest first.
-
-    Only the head of each chat's queue is returned, so a message waiting for a
-    retry holds back the later ones to the same person: order per recipient.
-    """
-    # `+o.not_before`: no index on that column, so SQLite walks `outbox_queue` in id order
-    # and stops at the limit instead of sorting every pending message (see 0009_indexes).
+async def pending(db: Database, after_id: int = 0) -> list[OutboxMessage]:
+    """Every pending message with an id above `after_id`, oldest first."""
     rows = await db.fetchall(
-        "SELECT o.* FROM outbox o WHERE o.status = 'pending' AND +o.not_before <= ? "
-        "AND o.id = (SELECT MIN(id) FROM outbox WHERE chat_id = o.chat_id AND status = 'pending') "
-        "ORDER BY o.id LIMIT ?",
-        (to_db(now), limit),
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND id > ? ORDER BY id",
+        (after_id,),
     )
-    return [
-        OutboxMessage(
-            id=r["id"],
-            recipient_id=r["recipient_id"],
-            chat_id=r["chat_id"],
-            method=r["method"],
-            payload=json.loads(r["payload"]),
-            kind=r["kind"],
-            attempts=r["attempts"],
-        )
-        for r in rows
-    ]
+    return [_message(r) for r in rows]
+
+
+async def still_deliverable(db: Database, message_id: int) -> tuple[bool, int | None] | None:
+    """(still pending, the recipient's Telegram account now); None when the row is gone."""
+    row = await db.fetchone(
+        "SELECT o.status, p.telegram_user_id FROM outbox o "
+        "LEFT JOIN people p ON p.id = o.recipient_id WHERE o.id = ?",
+        (message_id,),
+    )
+    if row is None:
+        return None
+    return row["status"] == "pending", row["telegram_user_id"]
 
 
 async def mark_sent(db: Database, message_id: int, now: datetime, telegram_id: int | None) -> None:
@@ -87,6 +102,14 @@ async def mark_sent(db: Database, message_id: int, now: datetime, telegram_id: i
         "attempts = attempts + 1 WHERE id = ?",
         (to_db(now), telegram_id, message_id),
     )
+
+
+async def delete(db: Database, message_ids: Iterable[int]) -> None:
+    """Forget delivered replies (the conversation itself is their record)."""
+    ids = list(message_ids)
+    if ids:
+        marks = ",".join("?" * len(ids))
+        await db.execute(f"DELETE FROM outbox WHERE id IN ({marks})", ids)
 
 
 async def mark_retry(db: Database, message_id: int, not_before: datetime, error: str) -> None:
@@ -119,11 +142,6 @@ async def fail_pending_for_recipient(db: Database, person_id: int, error: str) -
         "WHERE recipient_id = ? AND status = 'pending'",
         (error, person_id),
     )
-
-
-async def earliest_pending(db: Database) -> str | None:
-    value = await db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
-    return None if value is None else str(value)
 
 
 async def count_by_status(db: Database) -> dict[str, int]:
