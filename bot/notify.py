@@ -30,6 +30,10 @@ from bot.store.models import Internship, Person, Role
 
 TextFor = Callable[[Translator], str]
 
+# What is about today, and goes before reminders and digests when the outbox is busy
+# (`bot.limits.Lane.URGENT`): someone is sick, late, absent without notice, hurt.
+URGENT_KINDS = frozenset({"sick", "late", "no_show", "accident"})
+
 # The reminder kind that sends a caseworker's daily digest (subject: the caseworker's id).
 DIGEST_KIND = "caseworker_digest"
 DIGEST_EXPIRES_AFTER = timedelta(hours=12)
@@ -109,8 +113,9 @@ async def about_internship(
     """Queue `text_for(translator)` for the employer contact(s) and/or the caseworker.
 
     Urgent notifications (an accident, a negative evaluation) always go out at once,
-    whatever the caseworker chose for the daily digest. Returns the people it was
-    queued for (those without Telegram are skipped).
+    whatever the caseworker chose for the daily digest; they and those about today
+    (`URGENT_KINDS`) go before reminders when the outbox is busy. Returns the people
+    it was queued for (those without Telegram are skipped).
     """
     recipients: list[tuple[Person, InlineKeyboardMarkup | None]] = []
     if audience in (Audience.EMPLOYER, Audience.BOTH):
@@ -130,7 +135,10 @@ async def about_internship(
             reached.append(person)
             continue
         key = f"{dedupe_key}:{person.id}" if dedupe_key else None
-        if await services.outbox.message(person, text_for(t), buttons, kind=kind, dedupe_key=key):
+        at_once = urgent or kind in URGENT_KINDS
+        if await services.outbox.message(
+            person, text_for(t), buttons, kind=kind, dedupe_key=key, urgent=at_once
+        ):
             reached.append(person)
     return reached
 

@@ -121,6 +121,22 @@ async def test_replies_to_20_chats_during_a_fan_out_go_out_first(bot: BotHarness
     assert most_in_any_window([t for t, _ in sim.sent], 1.0) <= OVERALL + 20
 
 
+async def test_an_urgent_notification_goes_before_the_rest_of_the_fan_out(
+    bot: BotHarness,
+) -> None:
+    sim = Simulation(bot)
+    people_ = await recipients(bot, 301)
+    fan_out, workplace = people_[:300], people_[300]
+    await sim.bulk(fan_out)
+    await sim.run(2)
+    async with bot.services.db.transaction():
+        await sim.outbox.message(workplace, "Samir is ziek", urgent=True)
+    sent_before = len(sim.sent)
+    await sim.run(0.1)
+    # The next send the overall rate allows is the urgent one.
+    assert sim.sent[sent_before][1] == workplace.telegram_user_id
+
+
 async def test_one_chat_never_gets_more_than_its_rate_sustained(bot: BotHarness) -> None:
     sim = Simulation(bot)
     [person] = await recipients(bot, 1)
