@@ -14,7 +14,7 @@ EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --
 # The shipped languages, read from the one place they are configured.
 LANGUAGES := $(shell sed -n 's/^\([a-z][a-z]*\) *=.*/\1/p' locales/languages.toml)
 
-.PHONY: help install compile run test lint typecheck pytest extract update init-language bench profile clean
+.PHONY: help install compile run test lint typecheck pytest extract update missing init-language bench profile clean
 
 help:
 	@echo "make run    - set up and run the bot (needs TELEGRAM_BOT_TOKEN)"
@@ -58,12 +58,14 @@ extract: $(STAMP)
 		$(EXTRACT) --output-file locales/templates/$$d.pot conversations/$$d.py || exit 1; \
 	done
 
+# Merge the templates into every language's catalog; a text that moved to another module
+# (another domain) keeps its translations (`bot/catalogs.py`).
 update: extract
-	@for d in $(DOMAINS); do for l in $(LANGUAGES); do \
-		$(BIN)/pybabel update --input-file locales/templates/$$d.pot --output-dir locales \
-			--domain $$d --locale $$l --init-missing --no-fuzzy-matching --ignore-obsolete \
-			--ignore-pot-creation-date >/dev/null 2>&1 || exit 1; \
-	done; done
+	@$(BIN)/python -m bot.catalogs update
+
+# What each language still lacks.
+missing: compile
+	@$(BIN)/python -m bot.catalogs missing
 
 # make init-language LANG=xx: add a catalog set for a new language (then add it to
 # locales/languages.toml).
