@@ -62,9 +62,8 @@ def known_translations(language: str) -> dict[Key, Strings]:
         for message in _read(path, language):
             if _translated(message):
                 string = message.string
-                known.setdefault(
-                    _key(message), tuple(string) if isinstance(string, list) else str(string)
-                )
+                plural = isinstance(string, list | tuple)
+                known.setdefault(_key(message), tuple(string) if plural else str(string))
     return known
 
 
