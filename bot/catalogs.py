@@ -62,8 +62,10 @@ def known_translations(language: str) -> dict[Key, Strings]:
         for message in _read(path, language):
             if _translated(message):
                 string = message.string
-                plural = isinstance(string, list | tuple)
-                known.setdefault(_key(message), tuple(string) if plural else str(string))
+                if isinstance(string, list | tuple):
+                    known.setdefault(_key(message), tuple(string))
+                else:
+                    known.setdefault(_key(message), str(string))
     return known
 
 
