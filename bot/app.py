@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import privacy
+from bot import files, privacy
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext
@@ -136,6 +136,19 @@ class WerkervaringApplication(BotApplication):
         """
         services = services_of(self)
         db = services.db
+        # --- p1-input (issue 16, files are what they claim): the lead moves this. ---
+        # What the update's documents really are, downloaded and checked before the
+        # transaction opens: handlers make no network calls of their own.
+        try:
+            await files.inspect(self.bot, update)
+        except TelegramError as error:
+            log.warning(
+                "Update %s not handled: its file could not be downloaded (%s); will retry",
+                update.update_id,
+                type(error).__name__,
+            )
+            return Outcome.RETRY
+        # --- end p1-input ---
         snapshot = self._snapshot(update)
         run = _Run(may_retry=may_retry)
         token = _current_run.set(run)
