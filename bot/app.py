@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import privacy
+from bot import files, privacy
 from bot.chat_order import PerChatProcessor
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
@@ -176,6 +176,15 @@ class WerkervaringApplication(BotApplication):
     async def _handle(self, update: Update, run: _Run) -> Outcome:
         services = services_of(self)
         db = services.db
+        try:
+            await self._inspect_files(update)
+        except TelegramError as error:
+            log.warning(
+                "Update %s not handled: its file could not be downloaded (%s); will retry",
+                update.update_id,
+                type(error).__name__,
+            )
+            return Outcome.RETRY
         snapshot: _Snapshot | None = None
         token = _current_run.set(run)
         held = hold(run.replies)
@@ -238,6 +247,22 @@ class WerkervaringApplication(BotApplication):
             await processed.claim(db, update.update_id, services.clock.now())
             await services.outbox.queue_replies(run.replies)
         return Outcome.FAILED
+
+    async def _inspect_files(self, update: Update) -> None:
+        """What the update's documents really are, downloaded and checked before the
+        transaction opens (handlers make no network calls of their own). Only for a
+        linked person's new update: nobody else's file is ever downloaded."""
+        services = services_of(self)
+        message = update.message
+        user = update.effective_user
+        if message is None or message.document is None or user is None:
+            files.forget_inspection()
+            return
+        person = await people.by_telegram_id(services.db, user.id)
+        if person is None or await processed.is_processed(services.db, update.update_id):
+            files.forget_inspection()
+            return
+        await files.inspect(self.bot, update)
 
     async def _deliver(self, services: Services, replies: Replies) -> None:
         """Send an update's committed replies now, callback answers alongside."""

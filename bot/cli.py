@@ -21,6 +21,7 @@ from bot.app import open_services
 from bot.config import ConfigError, Settings, check_token
 from bot.db import Database, DatabaseError
 from bot.store.models import Role
+from bot.text import check_name, clean
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +156,10 @@ def _run(coroutine: Awaitable[int]) -> int:
 
 
 async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
-    name = name.strip()
-    if not name:
-        print("--name must not be empty.", file=sys.stderr)
+    name = clean(name)
+    refusal = check_name(name)
+    if refusal is not None:
+        print(f"--name: {refusal}", file=sys.stderr)
         return EXIT_CONFIG
     username = settings.bot_username or await _ask_username(settings)
     services = await open_services(settings)

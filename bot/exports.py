@@ -27,9 +27,13 @@ from bot.services import Services
 from bot.store import audit, caseload, internships, people, workplaces
 from bot.store.internships import NewInternship
 from bot.store.models import Internship, Person, Role, Schedule, Workplace, WorkplaceKind
+from bot.text import check_length, check_name, clean
 
 CSV_DELIMITER = ";"
 MAX_WORKDAYS = 60
+# The longest texts of an internship, in the bot and in the import alike.
+MAX_ADDRESS = 200
+MAX_FIRST_DAY_TEXT = 300
 
 # Export
 
@@ -184,6 +188,14 @@ IMPORT_COLUMNS = [
     "dutch_lessons",
 ]
 REQUIRED_COLUMNS = ["client_name", "workplace", "caseworker", "start_date"]
+# The free texts of a row and their longest length, as in the bot's new-internship flow.
+TEXT_LIMITS = {
+    "workplace_address": MAX_ADDRESS,
+    "meeting_point": MAX_FIRST_DAY_TEXT,
+    "first_day_contact": MAX_FIRST_DAY_TEXT,
+    "what_to_bring": MAX_FIRST_DAY_TEXT,
+    "dutch_lessons": MAX_FIRST_DAY_TEXT,
+}
 
 
 @dataclass(frozen=True)
@@ -243,12 +255,14 @@ def _read_csv(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     rows: list[tuple[int, dict[str, str]]] = []
     for values in reader:
         if not header:
-            header = [v.strip().lower() for v in values]
+            header = [clean(v).lower() for v in values]
             continue
-        if not any(v.strip() for v in values):
+        # Cleaned as the bot cleans what people type (`bot.text.clean`).
+        cells = [clean(v) for v in values]
+        if not any(cells):
             continue
-        padded = [*values, *[""] * (len(header) - len(values))]
-        rows.append((reader.line_num, dict(zip(header, (v.strip() for v in padded), strict=False))))
+        padded = [*cells, *[""] * (len(header) - len(cells))]
+        rows.append((reader.line_num, dict(zip(header, padded, strict=False))))
     return header, rows
 
 
@@ -325,6 +339,7 @@ class _ImportContext:
         for column in REQUIRED_COLUMNS:
             if not values.get(column):
                 raise ValueError(f"{column} is empty")
+        self._check_texts(values)
         language = (values.get("client_language") or self.default_language).lower()
         if language not in self.languages:
             raise ValueError(
@@ -378,6 +393,20 @@ class _ImportContext:
             what_to_bring=values.get("what_to_bring", ""),
             dutch_lessons=values.get("dutch_lessons", ""),
         )
+
+    def _check_texts(self, values: dict[str, str]) -> None:
+        """The names follow the name rule, the free texts keep their limits."""
+        names = ["client_name", "contact_name"]
+        if values["workplace"].casefold() not in self.workplaces:
+            names.append("workplace")
+        for column in names:
+            refusal = check_name(values[column]) if values.get(column) else None
+            if refusal is not None:
+                raise ValueError(f"{column}: {refusal}")
+        for column, limit in TEXT_LIMITS.items():
+            refusal = check_length(values.get(column, ""), limit)
+            if refusal is not None:
+                raise ValueError(f"{column}: {refusal}")
 
     def _caseworker(self, text: str) -> Person:
         if text.isdigit() and int(text) in self.caseworkers_by_id:

@@ -22,6 +22,8 @@ from bot.menus import Action, AnyMenuButton
 from bot.services import Services
 from bot.store import internships
 from bot.store.models import Internship, Person, Role
+from bot.text import TOO_LONG as TOO_LONG
+from bot.text import check_length, check_name, clean
 
 # Texts several flows show, translated once (in the `bot` domain).
 TODAY = N_("Today")
@@ -34,7 +36,6 @@ DONE = N_("Done ✔️")
 NOTHING_SENT = N_("Stopped. Nothing was sent.")
 BUTTON_EXPIRED = N_("This button has expired.")
 DATE_NOT_UNDERSTOOD = N_("I did not understand that date. Type it like this: {example}")
-TOO_LONG = N_("That is too long. Please write at most {count} letters.")
 
 
 # Filters
@@ -71,8 +72,32 @@ def text_of(update: Update) -> str:
 
 
 def folded_text(update: Update) -> str:
-    """The typed text with its runs of white space folded to one space (for names)."""
-    return " ".join(text_of(update).split())
+    """The typed text cleaned (`bot.text.clean`): one line, runs of white space one space."""
+    return clean(text_of(update))
+
+
+async def typed_answer(
+    update: Update,
+    context: BotContext,
+    limit: int,
+    name: bool = False,
+    multiline: bool = False,
+    too_long: str = TOO_LONG,
+    again: str = "",
+) -> str | None:
+    """The typed answer, cleaned, when it keeps `limit` (and with `name`, the name rule);
+    else None, after telling the person why (and `again`, what to do).
+
+    Every typed text the bot stores comes through here: nothing is cut silently.
+    `too_long` is a message id with `{limit}` and `{typed}`.
+    """
+    answer = clean(text_of(update), multiline)
+    refusal = check_name(answer, limit) if name else check_length(answer, limit, too_long)
+    if refusal is None:
+        return answer
+    reason = refusal.text(context.translator)
+    await say(update, context, f"{reason}\n{again}" if again else reason)
+    return None
 
 
 # Replying

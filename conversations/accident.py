@@ -36,6 +36,7 @@ from bot.flows import (
     local_now,
     say,
     text_of,
+    typed_answer,
     typed_text,
     use_the_buttons,
 )
@@ -189,13 +190,8 @@ async def ask_what(update: Update, context: BotContext) -> int:
 
 async def type_what(update: Update, context: BotContext) -> int:
     """A typed description."""
-    text = text_of(update).strip()
-    if len(text) > MAX_DESCRIPTION:
-        await say(
-            update,
-            context,
-            context._(flows.TOO_LONG, count=MAX_DESCRIPTION),
-        )
+    text = await typed_answer(update, context, MAX_DESCRIPTION, multiline=True)
+    if text is None:
         return WHAT
     if not text:
         return await ask_what(update, context)

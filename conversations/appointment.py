@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, flows, menus, notify, trainees, workdays
+from bot import access, files, flows, menus, notify, trainees, workdays
 from bot.clock import local_moment
 from bot.context import BotContext
 from bot.files import forward_file, photo_or_pdf
@@ -55,6 +55,7 @@ from bot.flows import (
     remove_buttons,
     say,
     text_of,
+    typed_answer,
     typed_text,
     use_the_buttons,
 )
@@ -310,13 +311,8 @@ async def set_span(update: Update, context: BotContext, start: time, end: time) 
 
 async def type_remark(update: Update, context: BotContext) -> int:
     """A typed remark."""
-    text = text_of(update).strip()
-    if len(text) > MAX_REMARK:
-        await say(
-            update,
-            context,
-            context._(flows.TOO_LONG, count=MAX_REMARK),
-        )
+    text = await typed_answer(update, context, MAX_REMARK, multiline=True)
+    if text is None:
         return REMARK
     return await set_remark(update, context, text=text)
 
@@ -567,13 +563,8 @@ async def decline_without_reason(update: Update, context: BotContext) -> int:
 
 async def decline_with_reason(update: Update, context: BotContext) -> int:
     """A typed reason."""
-    reason = text_of(update).strip()
-    if len(reason) > MAX_REASON:
-        await say(
-            update,
-            context,
-            context._(flows.TOO_LONG, count=MAX_REASON),
-        )
+    reason = await typed_answer(update, context, MAX_REASON, multiline=True)
+    if reason is None:
         return DECLINE_REASON
     return await decline(update, context, reason or None)
 
@@ -844,9 +835,13 @@ async def ask_proof(update: Update, context: BotContext) -> int:
 
 async def receive_proof(update: Update, context: BotContext) -> int:
     """A photo or document in the proof step."""
-    proof = photo_or_pdf(update.effective_message)
+    message = update.effective_message
+    proof = photo_or_pdf(message)
     if proof is None:
-        await say(update, context, context._("Please send a photo or a PDF."))
+        if message is not None and message.document is not None:
+            await say(update, context, context._(files.NOT_ACCEPTED))
+        else:
+            await say(update, context, context._("Please send a photo or a PDF."))
         return PROOF
     context.data[PROOF_UPDATE] = update.update_id
     absence_id = context.data.pop(PROOF_FOR, None)
@@ -872,15 +867,17 @@ async def offer_proof(update: Update, context: BotContext) -> bool:
     if context.data.get(PROOF_UPDATE) == update.update_id or our_flow_takes(context, update):
         # Our own proof step takes (or took) this file, in this flow's handler group.
         return True
-    proof = photo_or_pdf(message)
-    if proof is None:
-        return False
     today = local_today(context.services)
     waiting = await absences.awaiting_proof(
         context.services.db, person.id, today - timedelta(days=PROOF_WINDOW_DAYS), today
     )
     if not waiting:
         return False
+    proof = photo_or_pdf(message)
+    if proof is None:
+        # A proof is awaited, but this file is none we accept: it goes nowhere.
+        await message.reply_text(context._(files.NOT_ACCEPTED))
+        return True
     absence = waiting[0]
     file_id, method = proof
     context.data[OFFERED] = {"absence": absence.id, "file": file_id, "method": method}

@@ -1,15 +1,17 @@
 """Medical certificates of sick reports, and who hears about a sick report.
 
 - In the sick-report flow the client can send the certificate at once (a photo,
-  or a PDF or image as a document); `receive` attaches it and sends it on.
+  or a PDF or image as a document: JPEG, PNG, HEIC or PDF by its content, see
+  `bot.files`); `receive` attaches it and sends it on. Anything else is refused and
+  goes nowhere.
 - Later, a photo or document sent outside any flow by a client with an open sick
   report gets "Is this your medical certificate?" (Yes / No); Yes attaches it.
   Without an open report the file may be an appointment proof
   (`conversations.appointment.offer_proof`); otherwise the bot says it does not
   know what the file is for. Files of employers and caseworkers are not ours:
   the catch-all answers them.
-- A certificate goes, as the same photo or document (by Telegram file id, never
-  downloaded), only to the workplace contact(s) and the caseworker of the
+- A certificate goes, as the same photo or document (by Telegram file id; downloaded
+  only to check what it is), only to the workplace contact(s) and the caseworker of the
   report's internship, through the outbox.
 - Reminders: no certificate by the morning after the first sick day → the client;
   none after two workdays → the caseworker.
@@ -26,7 +28,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import access, flows, menus, notify
+from bot import access, files, flows, menus, notify
 from bot.clock import local_moment
 from bot.context import BotContext
 from bot.handlers_util import flows_will_take
@@ -43,12 +45,6 @@ from bot.workdays import internship_days, workdays_from
 from conversations import appointment
 
 log = logging.getLogger(__name__)
-
-# Telegram's Bot API download limit; larger files get a clear answer.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = frozenset(
-    {"application/pdf", "image/jpeg", "image/png", "image/heic", "image/heif", "image/webp"}
-)
 
 CLIENT_REMINDER = "sick_certificate_client"
 CASEWORKER_REMINDER = "sick_certificate_caseworker"
@@ -177,17 +173,17 @@ def incoming_file(message: Message) -> IncomingFile | FileProblem:
     """The certificate in a message, or why it cannot be one."""
     if message.photo:
         photo = message.photo[-1]
-        if (photo.file_size or 0) > MAX_FILE_BYTES:
+        if (photo.file_size or 0) > files.MAX_FILE_BYTES:
             return FileProblem.TOO_BIG
         return IncomingFile(photo.file_id, photo.file_unique_id, CertificateMethod.PHOTO)
     document = message.document
     if document is None:
         return FileProblem.WRONG_TYPE
-    name = (document.file_name or "").lower()
-    if document.mime_type not in DOCUMENT_TYPES and not name.endswith(".pdf"):
-        return FileProblem.WRONG_TYPE
-    if (document.file_size or 0) > MAX_FILE_BYTES:
+    if (document.file_size or 0) > files.MAX_FILE_BYTES:
         return FileProblem.TOO_BIG
+    # By its content, never its name or claimed type (`bot.files.inspect` looked).
+    if files.checked_kind(document) is None:
+        return FileProblem.WRONG_TYPE
     return IncomingFile(document.file_id, document.file_unique_id, CertificateMethod.DOCUMENT)
 
 

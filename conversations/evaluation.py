@@ -45,6 +45,7 @@ from bot.flows import (
     leaving,
     resume_buttons,
     say,
+    typed_answer,
     typed_text,
 )
 from bot.i18n import LOCALES_DIR, N_, REFERENCE_LANGUAGE, I18n, Translator
@@ -392,18 +393,17 @@ async def remark_typed(update: Update, context: BotContext) -> int:
     if found is None or message is None or message.text is None:
         return ConversationHandler.END
     _, internship, evaluation = found
-    text = message.text.strip()
-    if len(text) > MAX_REMARK:
-        await say(
-            update,
-            context,
-            context._(
-                "This remark is too long ({length} characters). Please keep it under {maximum} "
-                "characters; you can add more in the bottlenecks or on the paper form.",
-                length=len(text),
-                maximum=MAX_REMARK,
-            ),
-        )
+    text = await typed_answer(
+        update,
+        context,
+        MAX_REMARK,
+        multiline=True,
+        too_long=N_(
+            "This remark is too long ({typed} characters). Please keep it under {limit} "
+            "characters; you can add more in the bottlenecks or on the paper form."
+        ),
+    )
+    if text is None:
         return REMARK
     form = load_form()
     index = area_index(context)
@@ -478,19 +478,20 @@ async def bottlenecks_given(update: Update, context: BotContext) -> int:
             evaluation, bottlenecks=None, bottlenecks_voice_file_id=message.voice.file_id
         )
     else:
-        text = (message.text or "").strip()
-        if len(text) > MAX_BOTTLENECKS:
-            await say(
-                update,
-                context,
-                context._(
-                    "This is too long ({length} characters) for one message. Please keep it "
-                    "under {maximum} characters, or send a voice message.",
-                    length=len(text),
-                    maximum=MAX_BOTTLENECKS,
-                ),
-            )
+        text = await typed_answer(
+            update,
+            context,
+            MAX_BOTTLENECKS,
+            multiline=True,
+            too_long=N_(
+                "This is too long ({typed} characters) for one message. Please keep it "
+                "under {limit} characters, or send a voice message."
+            ),
+        )
+        if text is None:
             return BOTTLENECKS
+        if not text:
+            return await ask_bottlenecks(update, context)
         evaluation = replace(evaluation, bottlenecks=text, bottlenecks_voice_file_id=None)
     evaluation = await save(context, evaluation)
     return await ask_next(update, context, internship, evaluation)
@@ -521,7 +522,8 @@ async def form_sent(update: Update, context: BotContext) -> int:
     _, internship, evaluation = found
     sent = files.photo_or_pdf(message)
     if sent is None:
-        await say(update, context, context._("Please send a photo or a PDF of the paper form."))
+        # A document that is no image or PDF by its content (a photo always is one).
+        await say(update, context, context._(files.NOT_ACCEPTED))
         return FORM
     file_id, api_method = sent
     method = FormMethod.PHOTO if api_method == "sendPhoto" else FormMethod.DOCUMENT

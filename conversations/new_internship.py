@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from bot import access, accounts, flows, menus, workdays
 from bot.context import BotContext
-from bot.exports import MAX_WORKDAYS
+from bot.exports import MAX_ADDRESS, MAX_FIRST_DAY_TEXT, MAX_WORKDAYS
 from bot.flows import (
     back_to_menu,
     button,
@@ -40,6 +40,7 @@ from bot.flows import (
     local_today,
     say,
     staff,
+    typed_answer,
     typed_text,
 )
 from bot.i18n import I18n, Translator
@@ -49,6 +50,7 @@ from bot.services import Services
 from bot.store import audit, internships, people, workplaces
 from bot.store.internships import NewInternship
 from bot.store.models import Person, Role, Schedule, WorkplaceKind
+from bot.text import NAME_LONGEST
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,8 @@ log = logging.getLogger(__name__)
 
 KEY = "new_internship"
 MAX_WORKPLACE_BUTTONS = 8
-MAX_TEXT = 300
+# Shorter is no address ("Kaai 5" has six characters).
+MIN_ADDRESS = 5
 HOUR_CHOICES = ["08:30-16:30", "08:00-16:00", "09:00-17:00", "09:00-16:00"]
 DEFAULT_DAYS = [0, 1, 2, 3, 4]
 DEFAULT_LENGTH = 9
@@ -154,13 +157,17 @@ async def second_chance(update: Update, context: BotContext) -> int:
 # The client
 
 
+async def _typed_name(update: Update, context: BotContext, again: str) -> str | None:
+    """A typed name that keeps the name rule; None after saying why, and `again`."""
+    return await typed_answer(update, context, NAME_LONGEST, name=True, again=again)
+
+
 async def client_name(update: Update, context: BotContext) -> int:
     """Typed: the client's name."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    name = folded_text(update)
-    if not 2 <= len(name) <= 100:
-        await say(update, context, context._("Please type the client's full name."))
+    name = await _typed_name(update, context, context._("Please type the client's full name."))
+    if name is None:
         return CLIENT_NAME
     _data(context)["client_name"] = name
     languages = [
@@ -216,7 +223,11 @@ async def workplace_search(update: Update, context: BotContext) -> int:
     """Typed at the workplace question: find workplaces by a part of their name."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    return await ask_workplace(update, context, folded_text(update)[:50])
+    # No workplace name is longer than a name can be.
+    search = await typed_answer(update, context, NAME_LONGEST)
+    if search is None:
+        return WORKPLACE
+    return await ask_workplace(update, context, search)
 
 
 async def workplace_chosen(update: Update, context: BotContext) -> int:
@@ -250,9 +261,8 @@ async def workplace_name(update: Update, context: BotContext) -> int:
     """Typed: the new workplace's name."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    name = folded_text(update)
-    if not 2 <= len(name) <= 100:
-        await say(update, context, context._("Please type the name of the workplace."))
+    name = await _typed_name(update, context, context._("Please type the name of the workplace."))
+    if name is None:
         return WORKPLACE_NAME
     _data(context)["new_workplace"] = {"name": name}
     await say(update, context, context._("What is the address of {name}?", name=name))
@@ -263,8 +273,10 @@ async def workplace_address(update: Update, context: BotContext) -> int:
     """Typed: the new workplace's address."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    address = folded_text(update)
-    if not 5 <= len(address) <= 200:
+    address = await typed_answer(update, context, MAX_ADDRESS)
+    if address is None:
+        return WORKPLACE_ADDRESS
+    if len(address) < MIN_ADDRESS:
         await say(
             update,
             context,
@@ -355,9 +367,10 @@ async def contact_name(update: Update, context: BotContext) -> int:
     """Typed: the new contact's name."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    name = folded_text(update)
-    if not 2 <= len(name) <= 100:
-        await say(update, context, context._("Please type the contact person's full name."))
+    name = await _typed_name(
+        update, context, context._("Please type the contact person's full name.")
+    )
+    if name is None:
         return CONTACT_NAME
     _data(context)["contact_name"] = name
     return await ask_days(update, context)
@@ -550,8 +563,11 @@ async def meeting_point(update: Update, context: BotContext) -> int:
     """Typed or skipped: the meeting point."""
     if await staff(update, context) is None:
         return ConversationHandler.END
+    answer = await _answer_or_skip(update, context)
+    if answer is None:
+        return MEETING_POINT
     data = _data(context)
-    data["meeting_point"] = await _answer_or_skip(update)
+    data["meeting_point"] = answer
     buttons = [button(t_name, "ni:fdc:contact") for t_name in [data.get("contact_name")] if t_name]
     buttons.append(button(context.translator.plain("⏭ Skip"), "ni:skip"))
     await say(
@@ -572,7 +588,10 @@ async def first_day_contact(update: Update, context: BotContext) -> int:
         await _pressed(update)
         data["first_day_contact"] = data.get("contact_name", "")
     else:
-        data["first_day_contact"] = await _answer_or_skip(update)
+        answer = await _answer_or_skip(update, context)
+        if answer is None:
+            return FIRST_DAY_CONTACT
+        data["first_day_contact"] = answer
     await say(
         update,
         context,
@@ -589,7 +608,10 @@ async def what_to_bring(update: Update, context: BotContext) -> int:
     """Typed or skipped: what to bring."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    _data(context)["what_to_bring"] = await _answer_or_skip(update)
+    answer = await _answer_or_skip(update, context)
+    if answer is None:
+        return WHAT_TO_BRING
+    _data(context)["what_to_bring"] = answer
     await say(
         update,
         context,
@@ -606,7 +628,10 @@ async def dutch_lessons(update: Update, context: BotContext) -> int:
     """Typed or none: the Dutch-lesson moments; then the summary to confirm."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    _data(context)["dutch_lessons"] = await _answer_or_skip(update)
+    answer = await _answer_or_skip(update, context)
+    if answer is None:
+        return DUTCH_LESSONS
+    _data(context)["dutch_lessons"] = answer
     t = context.translator
     await say(
         update,
@@ -623,11 +648,12 @@ async def dutch_lessons(update: Update, context: BotContext) -> int:
     return CONFIRM
 
 
-async def _answer_or_skip(update: Update) -> str:
+async def _answer_or_skip(update: Update, context: BotContext) -> str | None:
+    """The typed text, or "" for the skip button; None (after saying why) when too long."""
     if update.callback_query is not None:
         await _pressed(update)
         return ""
-    return folded_text(update)[:MAX_TEXT]
+    return await typed_answer(update, context, MAX_FIRST_DAY_TEXT)
 
 
 def summary(context: BotContext, data: dict[str, Any]) -> str:

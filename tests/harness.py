@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -31,6 +32,17 @@ from bot.app import BotApplication, build_application, open_services
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.services import Services
+
+DATA = Path(__file__).parent / "data"
+# Real files (see `tests/data/README.md`): what the bot receives from phones and scanners.
+PDF = (DATA / "certificate.pdf").read_bytes()
+JPEG = (DATA / "certificate.jpg").read_bytes()
+PNG = (DATA / "certificate.png").read_bytes()
+HEIC = (DATA / "certificate.heic").read_bytes()
+# A Windows program, to be sent renamed as a PDF.
+PROGRAM = (DATA / "program.exe").read_bytes()
+# Telegram's bots may download files up to this size.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 BOT_ID = 7000000001
 BOT_USERNAME = "werkervaring_test_bot"
@@ -108,6 +120,10 @@ class FakeTelegram(BaseRequest):
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self._by_chat: dict[int, list[SentMessage]] = {}
         self.files: dict[str, bytes] = {}
+        # The size Telegram reports for a file, when not its content's (a "huge" file).
+        self.file_sizes: dict[str, int] = {}
+        # The file ids the bot downloaded, in order.
+        self.downloads: list[str] = []
         self.faults: list[Fault] = []
         self.blocked_chats: set[int] = set()
         self.commands: dict[str, list[dict[str, Any]]] = {}
@@ -140,8 +156,11 @@ class FakeTelegram(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
-            file_path = url.split("/file/bot", 1)[1].split("/", 1)[1]
-            return 200, self.files[file_path.split("/")[-1]]
+            file_id = url.split("/file/bot", 1)[1].split("/", 1)[1].split("/")[-1]
+            self.downloads.append(file_id)
+            if file_id not in self.files:
+                return _error(404, "Not Found")
+            return 200, self.files[file_id]
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
@@ -158,6 +177,9 @@ class FakeTelegram(BaseRequest):
         if too_long is not None:
             return too_long
         result = await self._answer(api_method, params, files)
+        if isinstance(result, tuple):
+            # An error answer, as Telegram gives it.
+            return result
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # Faults
@@ -258,13 +280,7 @@ class FakeTelegram(BaseRequest):
         if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             return self._edit(method, params)
         if method == "getFile":
-            file_id = str(params["file_id"])
-            return {
-                "file_id": file_id,
-                "file_unique_id": f"u{file_id}",
-                "file_size": len(self.files.get(file_id, b"")),
-                "file_path": f"documents/{file_id}",
-            }
+            return self._get_file(str(params["file_id"]))
         if method == "setMyCommands":
             scope = json.dumps(params.get("scope"), sort_keys=True)
             self.commands[scope] = list(params["commands"])
@@ -273,6 +289,21 @@ class FakeTelegram(BaseRequest):
             self.commands.pop(json.dumps(params.get("scope"), sort_keys=True), None)
             return True
         return True
+
+    def _get_file(self, file_id: str) -> dict[str, Any] | tuple[int, bytes]:
+        """A file to download, or Telegram's error for an unknown or too big one."""
+        content = self.files.get(file_id)
+        if content is None:
+            return _error(400, "Bad Request: wrong file_id or the file is temporarily unavailable")
+        size = self.file_sizes.get(file_id, len(content))
+        if size > DOWNLOAD_LIMIT:
+            return _error(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
 
     def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -535,7 +566,7 @@ class ChatUser:
         )
 
     async def send_photo(
-        self, content: bytes = b"\xff\xd8\xff fake jpeg", caption: str | None = None
+        self, content: bytes = JPEG, caption: str | None = None
     ) -> list[SentMessage]:
         file_id = self.h.new_file(content)
         extra: dict[str, Any] = {
@@ -555,12 +586,14 @@ class ChatUser:
 
     async def send_document(
         self,
-        content: bytes = b"%PDF-1.4 fake",
+        content: bytes = PDF,
         file_name: str = "attest.pdf",
         mime_type: str = "application/pdf",
         file_size: int | None = None,
     ) -> list[SentMessage]:
         file_id = self.h.new_file(content)
+        if file_size is not None:
+            self.h.fake.file_sizes[file_id] = file_size
         extra = {
             "document": {
                 "file_id": file_id,

@@ -223,7 +223,7 @@ async def test_a_long_remark_is_refused(bot: BotHarness) -> None:
     await client.press(TUESDAY)
     await client.press(MORNING)
     await client.send("x" * 201)
-    assert "Dat is te lang." in client.last_text
+    assert client.last_text == "Dat is te lang: maximaal 200 tekens, dit zijn er 201."
     await client.press("➡️ Geen bericht")
     assert "Naar je werkplaats sturen?" in client.last_text
 

@@ -153,7 +153,7 @@ async def test_a_less_favourable_result_needs_bottlenecks_and_a_voice_is_forward
     assert mieke.last_text == "Typ de knelpunten, of stuur een spraakbericht."
     await mieke.send_voice()
     assert "papieren evaluatieformulier" in mieke.last_text
-    await mieke.send_document(b"%PDF-1.4 form", "evaluatie.pdf")
+    await mieke.send_document(file_name="evaluatie.pdf")
     summary = mieke.last_text
     assert "Knelpunten: 🎤 spraakbericht" in summary
     assert "Papieren formulier: 📎 toegevoegd" in summary
@@ -310,11 +310,11 @@ async def test_the_paper_form_must_be_a_photo_or_a_pdf(bot: BotHarness) -> None:
     w = await factories.world(bot)
     mieke = w.employer_chat
     await all_good_and(mieke, "✅ Gunstig")
-    await mieke.send_document(b"PK zip", "form.docx", "application/vnd.openxmlformats")
-    assert mieke.last_text == "Stuur een foto of pdf van het papieren formulier."
+    await mieke.send_document(b"PK\x03\x04 zip", "form.docx", "application/vnd.openxmlformats")
+    assert mieke.last_text == "Stuur een foto of een pdf. Andere bestanden worden niet aanvaard."
     await mieke.send("ik stuur het morgen")
     assert mieke.last_text == "Stuur een foto of pdf van het papieren formulier."
-    await mieke.send_document(b"%PDF", "form.pdf")
+    await mieke.send_document(file_name="form.pdf")
     assert "Papieren formulier: 📎 toegevoegd" in mieke.last_text
 
 

@@ -403,7 +403,9 @@ async def test_wrong_files_get_a_clear_answer(bot: BotHarness) -> None:
     w = await factories.world(bot)
     samir = w.client_chat
     await report(samir)
-    replies = await samir.send_document(file_name="attest.docx", mime_type="application/msword")
+    replies = await samir.send_document(
+        b"PK\x03\x04 a Word file", file_name="attest.docx", mime_type="application/msword"
+    )
     assert [m.text for m in replies] == [
         "Dit soort bestand kan ik niet gebruiken. Stuur een foto van je medisch attest, of een pdf."
     ]
@@ -415,7 +417,9 @@ async def test_wrong_files_get_a_clear_answer(bot: BotHarness) -> None:
         "Neem een foto van je medisch attest en stuur de foto."
     ]
     await samir.press("⏰ Later")
-    replies = await samir.send_document(file_name="x.zip", mime_type="application/zip")
+    replies = await samir.send_document(
+        b"PK\x03\x04", file_name="x.zip", mime_type="application/zip"
+    )
     assert len(replies) == 1 and "kan ik niet gebruiken" in replies[0].text
     [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
     assert await sick_reports.certificates(bot.services.db, stored.id) == []
