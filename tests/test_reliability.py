@@ -330,6 +330,37 @@ async def test_the_webhook_answers_once_committed_though_telegram_fails_on_the_r
         await server.stop()
 
 
+async def test_the_webhook_says_503_while_a_file_cannot_be_fetched_from_telegram(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    server = await webhook(bot)
+    client = w.client_chat
+    try:
+        # A document is checked by its content before the update is handled: while
+        # Telegram cannot give it, the update waits (Telegram sends it again later).
+        update = client.update_json(
+            {
+                "document": {
+                    "file_id": bot.new_file(b"%PDF-1.4 attest"),
+                    "file_unique_id": "uattest",
+                    "file_name": "attest.pdf",
+                    "mime_type": "application/pdf",
+                    "file_size": 15,
+                }
+            }
+        )
+        bot.fake.fail("network", method="getFile", times=1)
+        assert await post(server, as_body(update)) == HTTPStatus.SERVICE_UNAVAILABLE
+        assert not await processed.is_processed(bot.services.db, update["update_id"])
+        assert client.inbox == []
+        assert await post(server, as_body(update)) == HTTPStatus.OK
+        assert await processed.is_processed(bot.services.db, update["update_id"])
+        assert client.inbox != []
+    finally:
+        await server.stop()
+
+
 async def test_the_webhook_refuses_what_is_not_telegram(bot: BotHarness) -> None:
     stranger = bot.user("Jan")
     server = await webhook(bot)
