@@ -8,6 +8,7 @@ menu button or a command), so the next flow, in a later handler group, can start
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -35,7 +36,12 @@ NO = N_("❌ No")
 DONE = N_("Done ✔️")
 NOTHING_SENT = N_("Stopped. Nothing was sent.")
 BUTTON_EXPIRED = N_("This button has expired.")
+EXPIRED_STEP = N_("This step has expired. Please start again from the menu.")
 DATE_NOT_UNDERSTOOD = N_("I did not understand that date. Type it like this: {example}")
+
+# Ids are SQLite integers: 18 digits always fit.
+MAX_ID = 10**18 - 1
+_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 # Filters
@@ -63,6 +69,23 @@ def callback_arg(update: Update) -> str:
     """The last part of the pressed button's data (`appt:ok:12` → `12`)."""
     query = update.callback_query
     return (query.data or "").rsplit(":", 1)[-1] if query else ""
+
+
+def parse_number(text: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A whole number from callback data, from `low` to `high`; None for anything else.
+
+    Callback data can be forged: only ASCII digits are read (`int` also takes "٣",
+    `str.isdigit` also "²", which `int` refuses), and never more than an SQLite integer.
+    """
+    if not _NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def callback_id(update: Update) -> int | None:
+    """The id at the end of the pressed button's data (`appt:ok:12` → 12), or None."""
+    return parse_number(callback_arg(update))
 
 
 def text_of(update: Update) -> str:
@@ -143,9 +166,14 @@ def leave(context: BotContext, scratch: str) -> int:
 
 async def expired(update: Update, context: BotContext) -> int:
     """A step that no longer fits (an old button, a changed internship): start again."""
-    return await back_to_menu(
-        update, context, context._("This step has expired. Please start again from the menu.")
-    )
+    return await back_to_menu(update, context, context._(EXPIRED_STEP))
+
+
+async def refuse(update: Update, context: BotContext) -> None:
+    """A button this step did not offer (forged, or from another question): say it
+    expired, and change nothing. A conversation handler that returns this None stays in
+    its step."""
+    await access.deny(update, context, access.EXPIRED)
 
 
 async def use_the_buttons(update: Update, context: BotContext) -> None:

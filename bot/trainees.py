@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot import access
 from bot.context import BotContext
-from bot.flows import button, callback_arg, close_buttons
+from bot.flows import button, callback_id, close_buttons
 from bot.i18n import N_
 from bot.services import Services
 from bot.store import internships, people, workplaces
@@ -63,7 +63,7 @@ async def picked(update: Update, context: BotContext) -> Internship | None:
 
     None when refused: whatever flow was going on goes on unchanged.
     """
-    found = await employer_internship(update, context, int(callback_arg(update)))
+    found = await employer_internship(update, context, callback_id(update))
     if found is None:
         return None
     await close_buttons(update)

@@ -47,11 +47,13 @@ from bot.files import forward_file, photo_or_pdf
 from bot.flows import (
     back_to_menu,
     callback_arg,
+    callback_id,
     cancel_button,
     client_internship,
     close_buttons,
     leaving,
     local_today,
+    refuse,
     remove_buttons,
     say,
     text_of,
@@ -62,7 +64,7 @@ from bot.flows import (
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
 from bot.notify import Audience
-from bot.parsing import Yearless, date_example, parse_day, parse_time_span
+from bot.parsing import Yearless, date_example, parse_day, parse_iso_day, parse_time_span
 from bot.services import Services
 from bot.store import absences, audit, internships, people
 from bot.store.absences import Absence, AbsenceKind, AbsenceStatus, Category, NewAbsence
@@ -132,14 +134,15 @@ async def ask_kind(update: Update, context: BotContext) -> int:
     return KIND
 
 
-async def choose_kind(update: Update, context: BotContext) -> int:
+async def choose_kind(update: Update, context: BotContext) -> int | None:
     """A kind was chosen: which day?"""
+    value = callback_arg(update)
+    if value not in {c.value for c in Category}:
+        await refuse(update, context)
+        return None
     await close_buttons(update)
     flow = context.data.get(FLOW)
     if flow is None or not await still_client(update, context):
-        return await expired(update, context)
-    value = callback_arg(update)
-    if value not in {c.value for c in Category}:
         return await expired(update, context)
     flow["category"] = value
     return await ask_day(update, context)
@@ -164,13 +167,13 @@ async def ask_day(update: Update, context: BotContext) -> int:
     return DAY
 
 
-async def choose_day(update: Update, context: BotContext) -> int:
+async def choose_day(update: Update, context: BotContext) -> int | None:
     """A day button: what time?"""
+    day = parse_iso_day(callback_arg(update))
+    if day is None:
+        await refuse(update, context)
+        return None
     await close_buttons(update)
-    try:
-        day = date.fromisoformat(callback_arg(update))
-    except ValueError:
-        return await expired(update, context)
     return await set_day(update, context, day)
 
 
@@ -248,13 +251,17 @@ async def ask_span(update: Update, context: BotContext) -> int:
     return SPAN
 
 
-async def choose_span(update: Update, context: BotContext) -> int:
+async def choose_span(update: Update, context: BotContext) -> int | None:
     """A span button: the times come from the schedule."""
-    await close_buttons(update)
     internship = await flow_internship(context)
-    times = span_times(internship, callback_arg(update)) if internship else None
-    if times is None:
+    if internship is None:
+        await close_buttons(update)
         return await expired(update, context)
+    times = span_times(internship, callback_arg(update))
+    if times is None:
+        await refuse(update, context)
+        return None
+    await close_buttons(update)
     return await set_span(update, context, *times)
 
 
@@ -521,21 +528,21 @@ def escalation_due(services: Services, internship: Internship) -> datetime:
 # The workplace decides
 
 
-async def approve(update: Update, context: BotContext) -> int:
+async def approve(update: Update, context: BotContext) -> int | None:
     """✅ Approve on a request: one tap."""
     found = await request_to_decide(update, context)
     if found is None:
-        return ConversationHandler.END
+        return None
     absence, internship, person = found
     await decide(update, context, absence, internship, person, AbsenceStatus.APPROVED)
     return ConversationHandler.END
 
 
-async def ask_decline_reason(update: Update, context: BotContext) -> int:
+async def ask_decline_reason(update: Update, context: BotContext) -> int | None:
     """❌ Decline: an optional reason first."""
     found = await request_to_decide(update, context)
     if found is None:
-        return ConversationHandler.END
+        return None
     absence, _, _ = found
     clear(context)
     context.data[DECLINING] = absence.id
@@ -590,8 +597,8 @@ async def request_to_decide(
     if person is None:
         return None
     if absence_id is None:
-        absence_id = int(callback_arg(update))
-    absence = await absences.get(context.services.db, absence_id)
+        absence_id = callback_id(update)
+    absence = await absences.get(context.services.db, absence_id) if absence_id else None
     internship = (
         await internships.get(context.services.db, absence.internship_id)
         if absence is not None and absence.internship_id is not None
@@ -816,12 +823,12 @@ async def remind_proof(services: Services, reminder: Reminder) -> str | None:
 # The proof
 
 
-async def ask_proof(update: Update, context: BotContext) -> int:
+async def ask_proof(update: Update, context: BotContext) -> int | None:
     """«Send proof» (the reminder's button): send a photo or a PDF now."""
-    await close_buttons(update, keep=True)
-    absence = await own_approved_appointment(update, context, int(callback_arg(update)))
+    absence = await own_approved_appointment(update, context, callback_id(update))
     if absence is None:
-        return ConversationHandler.END
+        return None
+    await close_buttons(update, keep=True)
     clear(context)
     context.data[PROOF_FOR] = absence.id
     await say(
@@ -908,43 +915,57 @@ def our_flow_takes(context: BotContext, update: Update) -> bool:
     return False
 
 
-async def proof_confirmed(update: Update, context: BotContext) -> int:
+async def offered_proof(update: Update, context: BotContext) -> dict[str, Any] | None:
+    """The file offered as the proof of the appointment the button names; else refused."""
+    if await access.require(update, context, Role.CLIENT) is None:
+        return None
+    offered = context.data.get(OFFERED)
+    absence_id = callback_id(update)
+    if not isinstance(offered, dict) or absence_id is None or offered.get("absence") != absence_id:
+        await refuse(update, context)
+        return None
+    return offered
+
+
+async def proof_confirmed(update: Update, context: BotContext) -> int | None:
     """«Yes, send it» on an offered proof."""
-    await close_buttons(update)
-    offered = context.data.pop(OFFERED, None)
-    absence_id = int(callback_arg(update))
-    if not offered or offered.get("absence") != absence_id:
-        return await expired(update, context)
-    absence = await own_approved_appointment(update, context, absence_id)
+    offered = await offered_proof(update, context)
+    if offered is None:
+        return None
+    absence = await own_approved_appointment(update, context, offered["absence"])
     if absence is None:
-        return ConversationHandler.END
+        return None
+    await close_buttons(update)
+    context.data.pop(OFFERED, None)
     return await deliver_proof(update, context, absence, offered["file"], offered["method"])
 
 
-async def proof_refused(update: Update, context: BotContext) -> int:
+async def proof_refused(update: Update, context: BotContext) -> int | None:
     """«No» on an offered proof: nothing is sent."""
+    if await offered_proof(update, context) is None:
+        return None
     await close_buttons(update)
     context.data.pop(OFFERED, None)
-    if context.person is None:
-        return ConversationHandler.END
     return await back_to_menu(update, context, context._("OK. I did not send it."))
 
 
 async def own_approved_appointment(
-    update: Update, context: BotContext, absence_id: int
+    update: Update, context: BotContext, absence_id: int | None
 ) -> Absence | None:
     """The client's own approved appointment still awaiting its proof; else say why not."""
     person = await access.require(update, context, Role.CLIENT)
     if person is None:
         return None
-    absence = await absences.get(context.services.db, absence_id)
+    absence = await absences.get(context.services.db, absence_id) if absence_id else None
     if absence is None or absence.client_id != person.id or absence.kind != AbsenceKind.APPOINTMENT:
         await access.deny(update, context)
         return None
     if absence.proof_file_id is not None:
+        await close_buttons(update, keep=True)
         await back_to_menu(update, context, context._("We already have your proof. Thank you!"))
         return None
     if absence.status != AbsenceStatus.APPROVED:
+        await close_buttons(update, keep=True)
         await expired(update, context)
         return None
     return absence

@@ -45,6 +45,8 @@ from bot.flows import (
     folded_text,
     leaving,
     local_today,
+    parse_number,
+    refuse,
     remove_buttons,
     say,
     staff,
@@ -53,7 +55,7 @@ from bot.flows import (
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
 from bot.notify import Audience
-from bot.parsing import Yearless, parse_day
+from bot.parsing import Yearless, parse_day, parse_iso_day
 from bot.reminders import Reminders
 from bot.services import Services
 from bot.store import audit, caseload, internships, people, reminders, workplaces
@@ -69,8 +71,8 @@ PAGE_SIZE = 8
 LATER_KIND = "caseworker_later"
 MAX_MESSAGE = 3900
 SHOWN_HISTORY = 8
-# SQLite integers are 64-bit: a forged id beyond that is no id at all.
-MAX_ID = 10**18
+# The answer on a button of an internship that was closed or cancelled since.
+NO_LONGER_OPEN = N_("This internship is no longer open.")
 
 
 class Glance(StrEnum):
@@ -286,11 +288,11 @@ def _list_line(context: BotContext, line: Line, with_caseworker: bool) -> str:
 # The detail
 
 
-async def open_internship(update: Update, context: BotContext, internship_id: int) -> int:
+async def open_internship(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cw:open:<id>`: everything about one internship, with the actions."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     await _answer(update)
     text, buttons = await detail(context, person, internship)
@@ -540,11 +542,11 @@ async def _answer(update: Update, text: str | None = None) -> None:
 # Extending
 
 
-async def ask_extension(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_extension(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:ext:<id>`: by how many workdays?"""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     _, internship = found
     if not await _still_open(update, context, internship):
         return ConversationHandler.END
@@ -560,29 +562,30 @@ async def ask_extension(update: Update, context: BotContext, internship_id: int)
     return EXTEND_DAYS
 
 
-async def extension_typed(update: Update, context: BotContext) -> int:
+async def extension_typed(update: Update, context: BotContext) -> int | None:
     """Typed: the number of workdays to add."""
     text = folded_text(update)
     internship_id = context.data.get(KEY, {}).get("internship_id")
     if internship_id is None:
         return ConversationHandler.END
-    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKDAYS:
+    extra = parse_number(text, 1, MAX_WORKDAYS)
+    if extra is None:
         await say(
             update,
             context,
             context._("Please type a number of workdays from 1 to {most}.", most=MAX_WORKDAYS),
         )
         return EXTEND_DAYS
-    return await confirm_extension(update, context, int(internship_id), int(text))
+    return await confirm_extension(update, context, int(internship_id), extra)
 
 
 async def confirm_extension(
     update: Update, context: BotContext, internship_id: int, extra: int
-) -> int:
+) -> int | None:
     """`cw:extend:<id>:<n>` (also from a notification): confirm with the new dates."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     _, internship = found
     if not await _still_open(update, context, internship):
         return ConversationHandler.END
@@ -627,21 +630,19 @@ def _confirm(t: Translator, yes: str, yes_data: str, internship_id: int) -> Inli
 
 
 async def extend(
-    update: Update, context: BotContext, internship_id: int, extra: int, seen: int | None
-) -> int:
+    update: Update, context: BotContext, internship_id: int, extra: int, seen: int
+) -> int | None:
     """`cl:ext!:<id>:<n>:<extension seen>`: extend, replan, tell the workplace and the client."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     if not await _still_open(update, context, internship) or not 1 <= extra <= MAX_WORKDAYS:
         return ConversationHandler.END
     services = context.services
     now = services.clock.now()
     async with services.db.transaction():
-        if seen is None or not await internships.extend(
-            services.db, internship.id, extra, now, expected=seen
-        ):
+        if not await internships.extend(services.db, internship.id, extra, now, expected=seen):
             # A second tap, or the internship changed since the question: nothing happens.
             await _answer(update, context.translator.plain(access.EXPIRED))
             await _remove_buttons(update)
@@ -667,11 +668,11 @@ async def extend(
 # Moving the start
 
 
-async def ask_new_start(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_new_start(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:move:<id>`: the new first day."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     _, internship = found
     if not await _still_open(update, context, internship):
         return ConversationHandler.END
@@ -697,7 +698,7 @@ async def ask_new_start(update: Update, context: BotContext, internship_id: int)
     return MOVE_DATE
 
 
-async def new_start_typed(update: Update, context: BotContext) -> int:
+async def new_start_typed(update: Update, context: BotContext) -> int | None:
     """Typed: the new first day."""
     internship_id = context.data.get(KEY, {}).get("internship_id")
     if internship_id is None:
@@ -713,11 +714,13 @@ async def new_start_typed(update: Update, context: BotContext) -> int:
     return await move_start(update, context, int(internship_id), day)
 
 
-async def move_start(update: Update, context: BotContext, internship_id: int, day: date) -> int:
+async def move_start(
+    update: Update, context: BotContext, internship_id: int, day: date
+) -> int | None:
     """`cl:mv!:<id>:<date>` or typed: move the start, replan, tell the others."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     if not await _still_open(update, context, internship):
         return ConversationHandler.END
@@ -803,10 +806,12 @@ async def _tell_about_dates(services: Services, internship: Internship, what: st
 # Cancelling
 
 
-async def ask_cancel(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_cancel(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:cancel:<id>`: are you sure?"""
     found = await _internship(update, context, internship_id)
-    if found is None or not await _still_open(update, context, found[1]):
+    if found is None:
+        return None
+    if not await _still_open(update, context, found[1]):
         return ConversationHandler.END
     await _answer(update)
     t = context.translator
@@ -823,10 +828,12 @@ async def ask_cancel(update: Update, context: BotContext, internship_id: int) ->
     return ConversationHandler.END
 
 
-async def cancel_internship(update: Update, context: BotContext, internship_id: int) -> int:
+async def cancel_internship(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:cancel!:<id>`: cancel, stop the reminders, tell the others."""
     found = await _internship(update, context, internship_id)
-    if found is None or not await _still_open(update, context, found[1]):
+    if found is None:
+        return None
+    if not await _still_open(update, context, found[1]):
         return ConversationHandler.END
     person, internship = found
     services = context.services
@@ -869,10 +876,12 @@ async def cancel_internship(update: Update, context: BotContext, internship_id: 
 # Closing with the outcome
 
 
-async def ask_outcome(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_outcome(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:close:<id>`: which outcome?"""
     found = await _internship(update, context, internship_id)
-    if found is None or not await _still_open(update, context, found[1]):
+    if found is None:
+        return None
+    if not await _still_open(update, context, found[1]):
         return ConversationHandler.END
     await _answer(update)
     t = context.translator
@@ -898,10 +907,14 @@ async def ask_outcome(update: Update, context: BotContext, internship_id: int) -
     return ConversationHandler.END
 
 
-async def outcome_chosen(update: Update, context: BotContext, internship_id: int, code: str) -> int:
+async def outcome_chosen(
+    update: Update, context: BotContext, internship_id: int, code: str
+) -> int | None:
     """`cl:out:<id>:<f|l|n>`: favourable asks the signing date; the others close at once."""
     found = await _internship(update, context, internship_id)
-    if found is None or not await _still_open(update, context, found[1]):
+    if found is None:
+        return None
+    if not await _still_open(update, context, found[1]):
         return ConversationHandler.END
     outcome = OUTCOME_CODES.get(code)
     if outcome is None:
@@ -933,7 +946,7 @@ async def outcome_chosen(update: Update, context: BotContext, internship_id: int
     return CONTRACT_DATE
 
 
-async def contract_date_typed(update: Update, context: BotContext) -> int:
+async def contract_date_typed(update: Update, context: BotContext) -> int | None:
     """Typed: the contract-signing day."""
     internship_id = context.data.get(KEY, {}).get("internship_id")
     if internship_id is None:
@@ -958,10 +971,12 @@ async def close(
     outcome: str,
     signed_on: date | None,
     second_chance: bool = False,
-) -> int:
+) -> int | None:
     """Close the internship with its outcome; the reminders stop."""
     found = await _internship(update, context, internship_id)
-    if found is None or not await _still_open(update, context, found[1]):
+    if found is None:
+        return None
+    if not await _still_open(update, context, found[1]):
         return ConversationHandler.END
     person, internship = found
     services = context.services
@@ -1017,11 +1032,11 @@ async def close(
 # Second chance
 
 
-async def ask_second_chance(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_second_chance(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:again:<id>`: mark a second chance and start a new internship for the client."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     await _answer(update)
     t = context.translator
     client = await _name(context.services, found[1].client_id)
@@ -1038,11 +1053,11 @@ async def ask_second_chance(update: Update, context: BotContext, internship_id: 
     return ConversationHandler.END
 
 
-async def second_chance(update: Update, context: BotContext, internship_id: int) -> int:
+async def second_chance(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:again!:<id>`: record it, close when open, offer the new internship."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     await _remove_buttons(update)
     if internship.is_open:
@@ -1087,11 +1102,11 @@ async def second_chance(update: Update, context: BotContext, internship_id: int)
 # Reassigning
 
 
-async def ask_reassign(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_reassign(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:reas:<id>`: to which caseworker?"""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     await _answer(update)
     others = [
         p
@@ -1112,17 +1127,19 @@ async def ask_reassign(update: Update, context: BotContext, internship_id: int) 
     return ConversationHandler.END
 
 
-async def reassign(update: Update, context: BotContext, internship_id: int, to_id: int) -> int:
+async def reassign(
+    update: Update, context: BotContext, internship_id: int, to_id: int
+) -> int | None:
     """`cl:to:<id>:<caseworker id>`: reassign, and tell the new caseworker."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     services = context.services
     new = await people.get(services.db, to_id)
     if new is None or new.role != Role.CASEWORKER or new.id == internship.caseworker_id:
-        await _answer(update)
-        return ConversationHandler.END
+        await refuse(update, context)
+        return None
     now = services.clock.now()
     client = await _name(services, internship.client_id)
     async with services.db.transaction():
@@ -1164,11 +1181,11 @@ async def reassign(update: Update, context: BotContext, internship_id: int, to_i
 # New invite links
 
 
-async def ask_relink(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_relink(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:link:<id>`: whose link?"""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     internship = found[1]
     await _answer(update)
     t = context.translator
@@ -1204,18 +1221,18 @@ async def ask_relink(update: Update, context: BotContext, internship_id: int) ->
     return ConversationHandler.END
 
 
-async def relink(update: Update, context: BotContext, internship_id: int, who: str) -> int:
+async def relink(update: Update, context: BotContext, internship_id: int, who: str) -> int | None:
     """`cl:rl:<id>:<c|e>`: revoke the link and make a new invite."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     target_id = internship.client_id if who == "c" else internship.employer_contact_id
     services = context.services
     target = await people.get(services.db, target_id) if target_id is not None else None
     if target is None:
-        await _answer(update)
-        return ConversationHandler.END
+        await refuse(update, context)
+        return None
     username = services.settings.bot_username or context.bot.username
     async with services.db.transaction():
         await accounts.unlink(services, target, person.id)
@@ -1250,11 +1267,11 @@ async def relink(update: Update, context: BotContext, internship_id: int, who: s
 # Hours
 
 
-async def lock_hours(update: Update, context: BotContext, internship_id: int) -> int:
+async def lock_hours(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:lock:<id>`: the caseworker checked the hours; the workplace can no longer change them."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     answer = await lock(context, person, internship)
     await _answer(update, answer)
@@ -1281,11 +1298,11 @@ async def lock(context: BotContext, person: Person, internship: Internship) -> s
 # Later
 
 
-async def ask_later(update: Update, context: BotContext, internship_id: int) -> int:
+async def ask_later(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cw:later:<id>`: when to come back to it."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     await _answer(update)
     t = context.translator
     await say(
@@ -1304,11 +1321,11 @@ async def ask_later(update: Update, context: BotContext, internship_id: int) -> 
     return ConversationHandler.END
 
 
-async def snooze(update: Update, context: BotContext, internship_id: int, when: str) -> int:
+async def snooze(update: Update, context: BotContext, internship_id: int, when: str) -> int | None:
     """`cl:snz:<id>:<2h|tm>`: plan the reminder."""
     found = await _internship(update, context, internship_id)
     if found is None:
-        return ConversationHandler.END
+        return None
     person, internship = found
     services = context.services
     now = services.clock.now()
@@ -1367,24 +1384,54 @@ async def send_later_reminder(services: Services, reminder: reminders.Reminder) 
 # Dispatching the buttons
 
 
-async def on_button(update: Update, context: BotContext) -> int:
-    """Every `cw:` and `cl:` button: parse, then the action (each checks access again)."""
+# How many parts each `cw:`/`cl:` action has after the internship id (the page number
+# for `page`); anything else (forged, or cut short) is refused before an action reads it.
+SHAPES = {
+    "page": 0,
+    "open": 0,
+    "ext": 0,
+    "move": 0,
+    "cancel": 0,
+    "cancel!": 0,
+    "close": 0,
+    "again": 0,
+    "again!": 0,
+    "reas": 0,
+    "link": 0,
+    "lock": 0,
+    "later": 0,
+    "no": 0,
+    "extend": 1,
+    "ext!": 2,
+    "mv!": 1,
+    "sign": 1,
+    "out": 1,
+    "to": 1,
+    "rl": 1,
+    "snz": 1,
+}
+
+
+async def on_button(update: Update, context: BotContext) -> int | None:
+    """Every `cw:` and `cl:` button: parse, then the action (each checks access again).
+
+    A button that does not parse is refused, and the step stays as it is.
+    """
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    try:
-        action, internship_id = parts[1], int(parts[2])
-        arg = parts[3] if len(parts) > 3 else ""
-        if not 0 < internship_id < MAX_ID:
-            raise ValueError("not an id")
-    except (IndexError, ValueError):
-        await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
-        return ConversationHandler.END
+    action = parts[1] if len(parts) > 1 else ""
+    number = parse_number(parts[2], low=0) if len(parts) > 2 else None
+    args = parts[3:]
+    if action not in SHAPES or number is None or len(args) != SHAPES[action]:
+        await refuse(update, context)
+        return None
     if action == "page":
         person = await staff(update, context)
-        if person is not None:
-            await query.answer()
-            await send_list(update, context, person, internship_id)
+        if person is None:
+            return None
+        await query.answer()
+        await send_list(update, context, person, number)
         return ConversationHandler.END
     simple = {
         "open": open_internship,
@@ -1402,39 +1449,37 @@ async def on_button(update: Update, context: BotContext) -> int:
         "no": _dismiss,
     }
     if action in simple:
-        return await simple[action](update, context, internship_id)
-    if action == "extend" and arg.isdigit():
-        return await confirm_extension(update, context, internship_id, int(arg))
-    if action == "ext!" and arg.isdigit():
-        seen = parts[4] if len(parts) > 4 and parts[4].isdigit() else None
-        return await extend(
-            update, context, internship_id, int(arg), int(seen) if seen is not None else None
-        )
-    if action == "mv!" or action == "sign":
-        try:
-            day = date.fromisoformat(arg)
-        except ValueError:
-            day = None
-        if day is not None and action == "mv!":
-            return await move_start(update, context, internship_id, day)
-        if day is not None:
-            return await close(update, context, internship_id, "favourable", day)
-    if action == "out":
-        return await outcome_chosen(update, context, internship_id, arg)
-    if action == "to" and arg.isdigit():
-        return await reassign(update, context, internship_id, int(arg))
+        return await simple[action](update, context, number)
+    arg = args[0]
+    day = parse_iso_day(arg)
+    extra = parse_number(arg, 1, MAX_WORKDAYS)
+    if action == "extend" and extra is not None:
+        return await confirm_extension(update, context, number, extra)
+    if action == "ext!" and extra is not None:
+        seen = parse_number(args[1], low=0)
+        if seen is not None:
+            return await extend(update, context, number, extra, seen)
+    if action == "mv!" and day is not None:
+        return await move_start(update, context, number, day)
+    if action == "sign" and day is not None:
+        return await close(update, context, number, "favourable", day)
+    if action == "out" and arg in OUTCOME_CODES:
+        return await outcome_chosen(update, context, number, arg)
+    to_id = parse_number(arg)
+    if action == "to" and to_id is not None:
+        return await reassign(update, context, number, to_id)
     if action == "rl" and arg in ("c", "e"):
-        return await relink(update, context, internship_id, arg)
+        return await relink(update, context, number, arg)
     if action == "snz" and arg in ("2h", "tm"):
-        return await snooze(update, context, internship_id, arg)
-    await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
-    return ConversationHandler.END
+        return await snooze(update, context, number, arg)
+    await refuse(update, context)
+    return None
 
 
-async def _dismiss(update: Update, context: BotContext, internship_id: int) -> int:
+async def _dismiss(update: Update, context: BotContext, internship_id: int) -> int | None:
     """`cl:no:<id>`: nothing happens."""
-    if await staff(update, context) is None:
-        return ConversationHandler.END
+    if await _internship(update, context, internship_id) is None:
+        return None
     await _answer(update, context.translator.plain("Nothing was changed."))
     await _remove_buttons(update)
     context.data.pop(KEY, None)
@@ -1445,7 +1490,7 @@ async def _still_open(update: Update, context: BotContext, internship: Internshi
     """Whether the internship is open; otherwise say so on the button."""
     if internship.is_open:
         return True
-    await _answer(update, context.translator.plain("This internship is no longer open."))
+    await _answer(update, context.translator.plain(NO_LONGER_OPEN))
     return False
 
 

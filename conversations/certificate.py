@@ -31,6 +31,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import access, files, flows, menus, notify
 from bot.clock import local_moment
 from bot.context import BotContext
+from bot.flows import callback_id, refuse, remove_buttons
 from bot.handlers_util import flows_will_take
 from bot.i18n import I18n, Translator
 from bot.notify import Audience, TextFor
@@ -381,8 +382,8 @@ async def file_is_certificate(update: Update, context: BotContext) -> None:
     if client is None:
         return
     pending = context.data.get(PENDING_FILE)
-    report_id = int(query.data.removeprefix(FILE_YES))
-    report = await store.get(context.services.db, report_id)
+    report_id = callback_id(update)
+    report = await store.get(context.services.db, report_id) if report_id else None
     if (
         not isinstance(pending, dict)
         or pending.get("report_id") != report_id
@@ -397,7 +398,7 @@ async def file_is_certificate(update: Update, context: BotContext) -> None:
         pending["file_id"], pending["file_unique_id"], CertificateMethod(pending["method"])
     )
     told = await attach(context.services, report, client, file)
-    await query.edit_message_reply_markup(None)
+    await remove_buttons(query.message)
     await thank(update, context, told)
 
 
@@ -407,9 +408,12 @@ async def file_is_not_certificate(update: Update, context: BotContext) -> None:
     assert query is not None
     if await access.require(update, context, Role.CLIENT) is None:
         return
+    if PENDING_FILE not in context.data:
+        await refuse(update, context)
+        return
     await query.answer()
     context.data.pop(PENDING_FILE, None)
-    await query.edit_message_reply_markup(None)
+    await remove_buttons(query.message)
     chat = update.effective_chat
     assert chat is not None
     await menus.send_menu(

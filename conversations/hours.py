@@ -520,9 +520,7 @@ async def ask_total(update: Update, context: BotContext, internship: Internship)
     t = context.translator
     days = internship_days(internship)
     away = await absences(context, internship)
-    expected = scheduled_minutes(internship) * sum(
-        1 for d in days if away.get(d) not in AWAY_ALL_DAY
-    )
+    expected = await expected_total(context, internship)
     text = context._(
         "How many hours did {name} work in total during the internship? It has {days} "
         "workdays, {scheduled} scheduled in all. Type the total (for example 68 or 67,5).",
@@ -551,6 +549,14 @@ async def ask_total(update: Update, context: BotContext, internship: Internship)
     return TOTAL
 
 
+async def expected_total(context: BotContext, internship: Internship) -> int:
+    """The scheduled minutes of the internship without its reported absence days."""
+    away = await absences(context, internship)
+    return scheduled_minutes(internship) * sum(
+        1 for d in internship_days(internship) if away.get(d) not in AWAY_ALL_DAY
+    )
+
+
 async def total_button(update: Update, context: BotContext) -> int:
     """The one-tap total: the scheduled hours, without the reported absence days."""
     found = await current(update, context)
@@ -559,7 +565,8 @@ async def total_button(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     _, internship, draft = found
     minutes = int(query.data.rsplit(":", 1)[1])
-    if draft.mode != "total" or minutes > max_total(internship):
+    # The button stands for the total it showed; any other number is typed.
+    if draft.mode != "total" or minutes != await expected_total(context, internship):
         await query.answer(context.translator.plain(flows.BUTTON_EXPIRED), show_alert=True)
         return TOTAL
     await close_buttons(update)

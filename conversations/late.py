@@ -23,6 +23,8 @@ from bot.flows import (
     expired,
     leaving,
     local_now,
+    parse_number,
+    refuse,
     say,
     text_of,
     typed_text,
@@ -65,12 +67,13 @@ async def ask_how_late(update: Update, context: BotContext) -> int:
     return HOW_LATE
 
 
-async def choose(update: Update, context: BotContext) -> int:
+async def choose(update: Update, context: BotContext) -> int | None:
     """A button: 15, 30 or 60 minutes."""
-    await close_buttons(update)
-    minutes = int(callback_arg(update))
+    minutes = parse_number(callback_arg(update))
     if minutes not in CHOICES:
-        return await expired(update, context)
+        await refuse(update, context)
+        return None
+    await close_buttons(update)
     return await report(update, context, minutes)
 
 

@@ -34,10 +34,13 @@ from bot.exports import MAX_ADDRESS, MAX_FIRST_DAY_TEXT, MAX_WORKDAYS
 from bot.flows import (
     back_to_menu,
     button,
+    callback_arg,
     close_buttons,
     folded_text,
     leaving,
     local_today,
+    parse_number,
+    refuse,
     say,
     staff,
     typed_answer,
@@ -182,13 +185,15 @@ async def client_name(update: Update, context: BotContext) -> int:
     return CLIENT_LANGUAGE
 
 
-async def client_language(update: Update, context: BotContext) -> int:
+async def client_language(update: Update, context: BotContext) -> int | None:
     """Button: the client's language."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    language = (await _pressed(update)).rsplit(":", 1)[1]
+    language = callback_arg(update)
     if not context.services.i18n.is_shipped(language):
-        return CLIENT_LANGUAGE
+        await refuse(update, context)
+        return None
+    await _pressed(update)
     _data(context)["client_language"] = language
     return await ask_workplace(update, context)
 
@@ -230,18 +235,22 @@ async def workplace_search(update: Update, context: BotContext) -> int:
     return await ask_workplace(update, context, search)
 
 
-async def workplace_chosen(update: Update, context: BotContext) -> int:
+async def workplace_chosen(update: Update, context: BotContext) -> int | None:
     """Button: an existing workplace, or "new"."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    choice = (await _pressed(update)).rsplit(":", 1)[1]
+    choice = callback_arg(update)
     data = _data(context)
     if choice == "new":
+        await _pressed(update)
         await say(update, context, context._("What is the name of the new workplace?"))
         return WORKPLACE_NAME
-    place = await workplaces.get(context.services.db, int(choice))
+    place_id = parse_number(choice)
+    place = await workplaces.get(context.services.db, place_id) if place_id else None
     if place is None:
-        return await ask_workplace(update, context)
+        await refuse(update, context)
+        return None
+    await _pressed(update)
     if place.kind == WorkplaceKind.PRIVATE:
         await say(update, context, _private_text(context))
         return await ask_workplace(update, context)
@@ -300,11 +309,15 @@ async def workplace_address(update: Update, context: BotContext) -> int:
     return WORKPLACE_KIND
 
 
-async def workplace_kind(update: Update, context: BotContext) -> int:
+async def workplace_kind(update: Update, context: BotContext) -> int | None:
     """Button: non-profit or private."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    kind = (await _pressed(update)).rsplit(":", 1)[1]
+    kind = callback_arg(update)
+    if kind not in {k.value for k in WorkplaceKind}:
+        await refuse(update, context)
+        return None
+    await _pressed(update)
     data = _data(context)
     if kind != WorkplaceKind.NONPROFIT.value:
         data.pop("new_workplace", None)
@@ -340,25 +353,30 @@ async def ask_contact(update: Update, context: BotContext) -> int:
     return CONTACT
 
 
-async def contact_chosen(update: Update, context: BotContext) -> int:
+async def contact_chosen(update: Update, context: BotContext) -> int | None:
     """Button: an existing contact, a new one, or nobody yet."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    choice = (await _pressed(update)).rsplit(":", 1)[1]
+    choice = callback_arg(update)
     data = _data(context)
-    data.pop("contact_id", None)
-    data.pop("contact_name", None)
-    if choice == "new":
-        await say(update, context, context._("What is the contact person's full name?"))
-        return CONTACT_NAME
-    if choice != "none":
-        contact = await people.get(context.services.db, int(choice))
+    contact = None
+    if choice not in ("new", "none"):
+        contact_id = parse_number(choice)
+        contact = await people.get(context.services.db, contact_id) if contact_id else None
         if (
             contact is None
             or contact.role != Role.EMPLOYER
             or contact.workplace_id != data.get("workplace_id")
         ):
-            return await ask_contact(update, context)
+            await refuse(update, context)
+            return None
+    await _pressed(update)
+    data.pop("contact_id", None)
+    data.pop("contact_name", None)
+    if choice == "new":
+        await say(update, context, context._("What is the contact person's full name?"))
+        return CONTACT_NAME
+    if contact is not None:
         data.update(contact_id=contact.id, contact_name=contact.name)
     return await ask_days(update, context)
 
@@ -402,17 +420,18 @@ async def ask_days(update: Update, context: BotContext) -> int:
     return DAYS
 
 
-async def day_toggled(update: Update, context: BotContext) -> int:
+async def day_toggled(update: Update, context: BotContext) -> int | None:
     """Button: switch one weekday on or off."""
     if await staff(update, context) is None:
         return ConversationHandler.END
     query = update.callback_query
     assert query is not None
-    day = int((query.data or "").rsplit(":", 1)[1])
+    day = parse_number(callback_arg(update), 0, 6)
+    if day is None:
+        await refuse(update, context)
+        return None
     data = _data(context)
-    days = set(data.get("days", DEFAULT_DAYS))
-    days ^= {day} if 0 <= day < 7 else set()
-    data["days"] = sorted(days)
+    data["days"] = sorted(set(data.get("days", DEFAULT_DAYS)) ^ {day})
     await query.answer()
     await query.edit_message_reply_markup(_days_keyboard(context.translator, data["days"]))
     return DAYS
@@ -440,12 +459,16 @@ async def days_done(update: Update, context: BotContext) -> int:
     return HOURS
 
 
-async def hours_typed(update: Update, context: BotContext) -> int:
+async def hours_typed(update: Update, context: BotContext) -> int | None:
     """Typed or button: the working hours."""
     if await staff(update, context) is None:
         return ConversationHandler.END
     if update.callback_query is not None:
-        text = (await _pressed(update)).split(":", 2)[2]
+        text = (update.callback_query.data or "").removeprefix("ni:hours:")
+        if text not in HOUR_CHOICES:
+            await refuse(update, context)
+            return None
+        await _pressed(update)
     else:
         text = folded_text(update)
     hours = parse_time_span(text)
@@ -484,13 +507,17 @@ async def ask_start(update: Update, context: BotContext, text: str | None = None
     return START
 
 
-async def start_date(update: Update, context: BotContext) -> int:
+async def start_date(update: Update, context: BotContext) -> int | None:
     """Typed or button: the first internship day."""
     if await staff(update, context) is None:
         return ConversationHandler.END
     today = local_today(context.services)
     if update.callback_query is not None:
-        day = parse_iso_day((await _pressed(update)).rsplit(":", 1)[1])
+        day = parse_iso_day(callback_arg(update))
+        if day is None:
+            await refuse(update, context)
+            return None
+        await _pressed(update)
     else:
         day = parse_day(folded_text(update), today, Yearless.NEXT)
     t = context.translator
@@ -529,21 +556,26 @@ async def start_date(update: Update, context: BotContext) -> int:
     return LENGTH
 
 
-async def length(update: Update, context: BotContext) -> int:
+async def length(update: Update, context: BotContext) -> int | None:
     """Typed or button: the number of workdays."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    text = (
-        (await _pressed(update)).rsplit(":", 1)[1] if update.callback_query else folded_text(update)
-    )
-    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKDAYS:
+    if update.callback_query is not None:
+        days = parse_number(callback_arg(update), 1, MAX_WORKDAYS)
+        if days is None:
+            await refuse(update, context)
+            return None
+        await _pressed(update)
+    else:
+        days = parse_number(folded_text(update), 1, MAX_WORKDAYS)
+    if days is None:
         await say(
             update,
             context,
             context._("Please type a number of workdays from 1 to {most}.", most=MAX_WORKDAYS),
         )
         return LENGTH
-    _data(context)["length"] = int(text)
+    _data(context)["length"] = days
     await say(
         update,
         context,

@@ -18,7 +18,7 @@ from bot import access, flows, menus, notify, trainees
 from bot.context import BotContext
 from bot.flows import (
     back_to_menu,
-    callback_arg,
+    callback_id,
     cancel_button,
     close_buttons,
     end_silently,
@@ -64,11 +64,11 @@ async def start(update: Update, context: BotContext) -> int:
     return PICK
 
 
-async def pick(update: Update, context: BotContext) -> int:
+async def pick(update: Update, context: BotContext) -> int | None:
     """A trainee was chosen."""
     internship = await trainees.picked(update, context)
     if internship is None:
-        return ConversationHandler.END
+        return None
     return await ask_confirm(update, context, internship)
 
 
@@ -127,13 +127,13 @@ def known_line(t: Translator, absence: Absence, name: str) -> str:
     )
 
 
-async def report(update: Update, context: BotContext) -> int:
+async def report(update: Update, context: BotContext) -> int | None:
     """«Yes, report it»: store it, tell the caseworker, ask the client to contact the workplace."""
-    await close_buttons(update)
     internship = await own_internship(update, context)
     person = context.person
     if internship is None or person is None:
-        return ConversationHandler.END
+        return None
+    await close_buttons(update)
     services = context.services
     today = local_today(services)
     client = await people.get(services.db, internship.client_id)
@@ -213,7 +213,7 @@ async def tell(
 
 async def own_internship(update: Update, context: BotContext) -> Internship | None:
     """The open internship behind the button, when it is at this employer's workplace."""
-    found = await trainees.employer_internship(update, context, int(callback_arg(update)))
+    found = await trainees.employer_internship(update, context, callback_id(update))
     return found[1] if found else None
 
 

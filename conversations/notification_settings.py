@@ -21,9 +21,17 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import access, flows, menus, notify
+from bot import flows, menus, notify
 from bot.context import BotContext
-from bot.flows import back_to_menu, end_silently, leaving, staff, typed_text
+from bot.flows import (
+    back_to_menu,
+    end_silently,
+    leaving,
+    refuse,
+    remove_buttons,
+    staff,
+    typed_text,
+)
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
 from bot.parsing import parse_clock
@@ -96,17 +104,17 @@ async def show(update: Update, context: BotContext) -> int:
     return CHOOSING
 
 
-async def toggle(update: Update, context: BotContext) -> int:
+async def toggle(update: Update, context: BotContext) -> int | None:
     """`ns:k:<kind>`: switch a kind between at once and the digest."""
     person = await staff(update, context)
     query = update.callback_query
     if person is None or query is None:
-        return ConversationHandler.END
+        return None
     kind = (query.data or "").rsplit(":", 1)[1]
     if kind not in KINDS:
         # Forged or from an older version: it must not open the settings either.
-        await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
-        return ConversationHandler.END
+        await refuse(update, context)
+        return None
     db = context.services.db
     current = (await caseload.preferences(db, person.id)).get(kind, "now")
     await caseload.set_preference(db, person.id, kind, "now" if current == "digest" else "digest")
@@ -116,12 +124,12 @@ async def toggle(update: Update, context: BotContext) -> int:
     return CHOOSING
 
 
-async def ask_time(update: Update, context: BotContext) -> int:
+async def ask_time(update: Update, context: BotContext) -> int | None:
     """`ns:time`: at what time the digest comes."""
     person = await staff(update, context)
     query = update.callback_query
     if person is None or query is None:
-        return ConversationHandler.END
+        return None
     await query.answer()
     chat = update.effective_chat
     assert chat is not None
@@ -137,15 +145,18 @@ async def ask_time(update: Update, context: BotContext) -> int:
     return TIME
 
 
-async def time_chosen(update: Update, context: BotContext) -> int:
+async def time_chosen(update: Update, context: BotContext) -> int | None:
     """`ns:at:<HHMM>` or typed: store the digest time and plan the next digest."""
     person = await staff(update, context)
     if person is None:
-        return ConversationHandler.END
+        return None
     if update.callback_query is not None:
-        await update.callback_query.answer()
         raw = (update.callback_query.data or "").rsplit(":", 1)[1]
         at = parse_clock(f"{raw[:2]}:{raw[2:]}")
+        if at is None:
+            await refuse(update, context)
+            return None
+        await update.callback_query.answer()
     else:
         message = update.effective_message
         at = parse_clock(message.text or "") if message is not None else None
@@ -165,12 +176,13 @@ async def time_chosen(update: Update, context: BotContext) -> int:
     return CHOOSING
 
 
-async def done(update: Update, context: BotContext) -> int:
+async def done(update: Update, context: BotContext) -> int | None:
     """`ns:done`: close the settings."""
     query = update.callback_query
-    if query is not None:
-        await query.answer(context.translator.plain("Saved."))
-        await query.edit_message_reply_markup(None)
+    if query is None or await staff(update, context) is None:
+        return None
+    await query.answer(context.translator.plain("Saved."))
+    await remove_buttons(query.message)
     return ConversationHandler.END
 
 

@@ -42,7 +42,16 @@ from telegram.ext import (
 from bot import access, flows, menus, notify
 from bot.clock import local_moment
 from bot.context import BotContext
-from bot.flows import leaving, local_today, say, typed_text
+from bot.flows import (
+    callback_arg,
+    callback_id,
+    close_buttons,
+    leaving,
+    local_today,
+    refuse,
+    say,
+    typed_text,
+)
 from bot.handlers_util import flows_will_take
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
@@ -176,8 +185,7 @@ async def pressed(update: Update, context: BotContext) -> tuple[Person, str] | N
     client = await access.require(update, context, Role.CLIENT)
     if client is None:
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_buttons(update)
     return client, query.data
 
 
@@ -202,8 +210,10 @@ def draft(context: BotContext, mode: str) -> dict[str, Any] | None:
     return None
 
 
-async def own_report(context: BotContext, client: Person, report_id: int) -> SickReport | None:
-    report = await store.get(context.services.db, report_id)
+async def own_report(
+    context: BotContext, client: Person, report_id: int | None
+) -> SickReport | None:
+    report = await store.get(context.services.db, report_id) if report_id else None
     if report is None or report.client_id != client.id:
         return None
     return report
@@ -265,13 +275,15 @@ async def from_choice(update: Update, context: BotContext) -> int:
     return await set_first_day(update, context, first)
 
 
-async def from_day(update: Update, context: BotContext) -> int:
+async def from_day(update: Update, context: BotContext) -> int | None:
     """A first day from the day buttons."""
-    button_press = await pressed(update, context)
-    if button_press is None:
+    first = parse_iso_day(callback_arg(update))
+    if first is None:
+        await refuse(update, context)
+        return None
+    if await pressed(update, context) is None:
         return END
-    first = parse_iso_day(button_press[1].removeprefix("sick:day:"))
-    if first is None or draft(context, "new") is None:
+    if draft(context, "new") is None:
         return await expired(update, context)
     return await set_first_day(update, context, first)
 
@@ -396,14 +408,14 @@ async def length_choice(update: Update, context: BotContext) -> int:
     return await set_last_day(update, context, first + timedelta(days=days - 1))
 
 
-async def until_day(update: Update, context: BotContext) -> int:
+async def until_day(update: Update, context: BotContext) -> int | None:
     """The expected last day from the day buttons."""
-    button_press = await pressed(update, context)
-    if button_press is None:
-        return END
-    last = parse_iso_day(button_press[1].removeprefix("sick:until:"))
+    last = parse_iso_day(callback_arg(update))
     if last is None:
-        return await expired(update, context)
+        await refuse(update, context)
+        return None
+    if await pressed(update, context) is None:
+        return END
     return await set_last_day(update, context, last)
 
 
@@ -628,15 +640,11 @@ async def later(update: Update, context: BotContext) -> int:
     )
 
 
-async def certificate_wanted(update: Update, context: BotContext) -> int:
+async def certificate_wanted(update: Update, context: BotContext) -> int | None:
     """Send my certificate (for the open report)."""
-    button_press = await pressed(update, context)
-    if button_press is None:
-        return END
-    client, data = button_press
-    report = await own_report(context, client, int(data.removeprefix("sick:cert:")))
+    report = await pressed_report(update, context)
     if report is None:
-        return await expired(update, context)
+        return None
     context.data[DRAFT] = {"mode": "certificate", "report_id": report.id}
     return await ask_certificate(update, context)
 
@@ -675,31 +683,27 @@ def iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-async def open_report_action(update: Update, context: BotContext, prefix: str) -> SickReport | None:
-    """The client's own open report named by a button (of this flow or of a reminder)."""
-    button_press = await pressed(update, context)
-    if button_press is None:
+async def pressed_report(update: Update, context: BotContext) -> SickReport | None:
+    """The client's own report named by a button (of this flow or of a reminder),
+    acknowledged; anyone else's, or none, is refused and nothing happens."""
+    client = await access.require(update, context, Role.CLIENT)
+    if client is None:
         return None
-    client, data = button_press
-    report = await own_report(context, client, int(data.removeprefix(prefix)))
+    report = await own_report(context, client, callback_id(update))
     if report is None:
-        await expired(update, context)
+        await access.deny(update, context)
         return None
-    if not report.is_open:
-        await finish(
-            update,
-            context,
-            context._("Sick report {reference} is already closed.", reference=report.reference),
-        )
-        return None
+    await close_buttons(update)
     return report
 
 
-async def longer(update: Update, context: BotContext) -> int:
+async def longer(update: Update, context: BotContext) -> int | None:
     """Sick longer: ask the new expected end."""
-    report = await open_report_action(update, context, "sick:longer:")
+    report = await pressed_report(update, context)
     if report is None:
-        return END
+        return None
+    if not report.is_open:
+        return await already_closed(update, context, report)
     context.data[DRAFT] = {
         "mode": "prolong",
         "report_id": report.id,
@@ -770,11 +774,13 @@ async def already_closed(update: Update, context: BotContext, report: SickReport
     )
 
 
-async def better(update: Update, context: BotContext) -> int:
+async def better(update: Update, context: BotContext) -> int | None:
     """I am better: ask the day back at work."""
-    report = await open_report_action(update, context, "sick:better:")
+    report = await pressed_report(update, context)
     if report is None:
-        return END
+        return None
+    if not report.is_open:
+        return await already_closed(update, context, report)
     context.data[DRAFT] = {
         "mode": "back",
         "report_id": report.id,
@@ -799,16 +805,19 @@ async def ask_back(update: Update, context: BotContext, first: date) -> int:
     return BACK
 
 
-async def back_choice(update: Update, context: BotContext) -> int:
+async def back_choice(update: Update, context: BotContext) -> int | None:
     """The day back at work, or another day."""
-    button_press = await pressed(update, context)
-    if button_press is None:
+    choice = callback_arg(update)
+    day = parse_iso_day(choice)
+    if choice != "other" and day is None:
+        await refuse(update, context)
+        return None
+    if await pressed(update, context) is None:
         return END
     current = draft(context, "back")
     if current is None:
         return await expired(update, context)
-    choice = button_press[1].removeprefix("sick:back:")
-    if choice == "other":
+    if day is None:
         t = context.translator
         first = date.fromisoformat(current["first_day"])
         start_day = max(first, today(context) - timedelta(days=3))
@@ -819,9 +828,6 @@ async def back_choice(update: Update, context: BotContext) -> int:
             day_rows(t, days_from(start_day), "sick:back:"),
         )
         return BACK_DATE
-    day = parse_iso_day(choice)
-    if day is None:
-        return await expired(update, context)
     return await set_back_day(update, context, day)
 
 

@@ -89,6 +89,22 @@ async def test_caseload_lists_what_needs_action_first(bot: BotHarness) -> None:
     assert "Hugo Other" in admin.last_text and "Bert Claes" in admin.last_text
 
 
+async def test_a_long_caseload_pages_forward_and_back(bot: BotHarness) -> None:
+    an, an_chat = await factories.person(bot, Role.CASEWORKER, "An Peeters")
+    place = await factories.workplace(bot)
+    for n in range(10):
+        client, _ = await factories.person(bot, Role.CLIENT, f"Klant {n:02d}")
+        await factories.internship(bot, client, place, an)
+    await an_chat.send("/caseload")
+    first = an_chat.last
+    assert len([b for b in first.inline_buttons if b["callback_data"].startswith("cw:open:")]) == 8
+    await an_chat.press("Volgende ➡️")
+    assert len([b for b in an_chat.last.inline_buttons if "cw:open:" in b["callback_data"]]) == 2
+    await an_chat.press("⬅️ Vorige")
+    assert an_chat.last.text == first.text
+    assert an_chat.last.inline_buttons == first.inline_buttons
+
+
 async def test_a_caseworker_cannot_open_another_caseworkers_internship(bot: BotHarness) -> None:
     w = await factories.world(bot)
     _, bert = await factories.person(bot, Role.CASEWORKER, "Bert Claes")

@@ -600,7 +600,9 @@ async def test_another_clients_report_cannot_be_touched(bot: BotHarness) -> None
     other, other_chat = await factories.person(bot, Role.CLIENT, "Eve")
     await other_chat.send(SICK)
     await other_chat.press_data("sick:better:1")
-    assert "verlopen" in other_chat.last_text
+    assert bot.fake.calls_of("answerCallbackQuery")[-1].params["text"] == "Dit is niet voor jou."
+    # Their own report in progress goes on where it was.
+    assert other_chat.last_text == "🤒 Sinds wanneer ben je ziek?"
     await other_chat.press_data("sick:file:yes:1")
     assert "verlopen" in bot.fake.calls_of("answerCallbackQuery")[-1].params["text"]
     await w.employer_chat.press_data("sick:longer:1", w.client_chat.last)
