@@ -19,11 +19,12 @@ from telegram.ext import AIORateLimiter, BaseRateLimiter
 from bench import seed
 from bench.echo import measure_buttons, measure_echo
 from bench.timed import EnforcingTelegram, RealTimeHarness, ShiftedClock, TimedHarness
-from bot.app import build_application, open_services
+from bot.app import build_application
 from bot.clock import FakeClock, to_db
 from bot.config import Settings
 from bot.db import Database
 from bot.runner import keep_to_one_core
+from bot.services import open_services
 from bot.store import outbox
 from bot.store.models import Role
 from tests import factories

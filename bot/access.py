@@ -11,9 +11,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import menus
+from bot.actions.refusals import can_see_internship as can_see_internship
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.store.models import Internship, Person, Role
+from bot.store.models import Person, Role
 
 NOT_FOR_YOU = N_("This is not available for you.")
 EXPIRED = N_("This button has expired. Please use the menu.")
@@ -23,16 +24,6 @@ STRANGER = N_(
 )
 
 ALL_ROLES = (Role.CLIENT, Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
-
-
-def can_see_internship(person: Person, internship: Internship) -> bool:
-    if person.role == Role.ADMIN:
-        return True
-    if person.role == Role.CASEWORKER:
-        return internship.caseworker_id == person.id
-    if person.role == Role.EMPLOYER:
-        return person.workplace_id is not None and internship.workplace_id == person.workplace_id
-    return internship.client_id == person.id
 
 
 async def explain_to_stranger(update: Update, context: BotContext, text: str = STRANGER) -> None:

@@ -26,17 +26,12 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import files, privacy
 from bot.chat_order import PerChatProcessor
-from bot.clock import Clock, FakeClock
-from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext
-from bot.db import BUSY, Database, storage_problem
+from bot.db import BUSY, storage_problem
 from bot.handlers import register_handlers, register_reminders
-from bot.i18n import N_, I18n
-from bot.limits import Limits
+from bot.i18n import N_
 from bot.logs import ThrottledLog
-from bot.outbox import Outbox
 from bot.persistence import SqlitePersistence
-from bot.reminders import Reminders
 from bot.replies import Call, Replies, ReplyBot, hold, release
 from bot.services import Services
 from bot.store import people, processed
@@ -365,23 +360,6 @@ class WerkervaringApplication(BotApplication):
         else:
             self._user_data[snapshot.user_id] = snapshot.user_data
         self.mark_data_for_update_persistence(user_ids=snapshot.user_id)
-
-
-async def open_services(settings: Settings, clock: Clock | None = None) -> Services:
-    """Open the database and build the services (the caller closes `services.db`)."""
-    i18n = I18n(settings.default_language, settings.timezone)
-    db = await Database.open(settings.database_path)
-    clock = clock or Clock()
-    # On a fake clock (tests, in-process benchmarks) nobody waits in real time for a limit.
-    limits = Limits(enabled=not isinstance(clock, FakeClock))
-    return Services(
-        settings=settings,
-        db=db,
-        clock=clock,
-        i18n=i18n,
-        outbox=Outbox(db, clock, i18n, limits),
-        reminders=Reminders(),
-    )
 
 
 def build_application(

@@ -13,20 +13,13 @@ import sys
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
-from telegram import Bot
-from telegram.error import TelegramError
-
-from bot.accounts import create_person_with_invite, deep_link
-from bot.app import open_services
-from bot.config import ConfigError, Settings, check_token
-from bot.db import Database, DatabaseError
+from bot import commands
+from bot.commands import EXIT_CONFIG, EXIT_FAILURE
+from bot.config import ConfigError, Settings
+from bot.db import DatabaseError
 from bot.store.models import Role
-from bot.text import check_name, clean
 
 log = logging.getLogger(__name__)
-
-EXIT_CONFIG = 2
-EXIT_FAILURE = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,26 +104,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(run(settings, webhook_options(args)))
         elif command == "invite":
-            return _run(cmd_invite(settings, Role(args.role), args.name))
+            return _run(commands.cmd_invite(settings, Role(args.role), args.name))
         elif command == "privacy":
-            from bot.privacy import cmd_purge
-
-            return _run(cmd_purge(settings))
+            return _run(commands.cmd_purge(settings))
         elif command == "internships":
-            from bot.exports import cmd_import
-
-            return _run(cmd_import(settings, args.file))
+            return _run(commands.cmd_import(settings, args.file))
         elif command == "export":
-            from bot.exports import cmd_export_hours
-
-            return _run(cmd_export_hours(settings, args.first, args.last, args.output))
+            return _run(commands.cmd_export_hours(settings, args.first, args.last, args.output))
         elif command == "db":
-            action = cmd_db_migrate if args.db_command == "migrate" else cmd_db_check
+            action = (
+                commands.cmd_db_migrate if args.db_command == "migrate" else commands.cmd_db_check
+            )
             return _run(action(settings))
         elif command == "reminders":
-            from bot.reminders import cmd_list
-
-            return _run(cmd_list(settings, args.days))
+            return _run(commands.cmd_list(settings, args.days))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
@@ -153,65 +140,6 @@ def _run(coroutine: Awaitable[int]) -> int:
         return await coroutine
 
     return asyncio.run(wrapper())
-
-
-async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
-    name = clean(name)
-    refusal = check_name(name)
-    if refusal is not None:
-        print(f"--name: {refusal}", file=sys.stderr)
-        return EXIT_CONFIG
-    username = settings.bot_username or await _ask_username(settings)
-    services = await open_services(settings)
-    try:
-        person, token = await create_person_with_invite(services, role, name)
-    finally:
-        await services.db.close()
-    print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them this one-time link")
-    print(deep_link(username, token))
-    print(f"The link works once and expires in {settings.invite_days} days.")
-    return 0
-
-
-async def _ask_username(settings: Settings) -> str:
-    check_token(settings.token)
-    try:
-        async with Bot(
-            settings.token, base_url=settings.api_base_url or "https://api.telegram.org/bot"
-        ) as bot:
-            return bot.username
-    except TelegramError as exc:
-        raise ConfigError(
-            "Could not ask Telegram for the bot's username; set TELEGRAM_BOT_USERNAME "
-            f"({type(exc).__name__})."
-        ) from exc
-
-
-async def cmd_db_migrate(settings: Settings) -> int:
-    db = await Database.open(settings.database_path, migrate=False)
-    try:
-        applied = await db.migrate()
-        version = await db.schema_version()
-    finally:
-        await db.close()
-    if applied:
-        print(f"Applied migrations {', '.join(str(v) for v in applied)}; schema version {version}.")
-    else:
-        print(f"The database is up to date (schema version {version}).")
-    return 0
-
-
-async def cmd_db_check(settings: Settings) -> int:
-    db = await Database.open(settings.database_path, migrate=False)
-    try:
-        current, latest = await db.check_version()
-        integrity = await db.integrity_check()
-    finally:
-        await db.close()
-    print(f"Schema version {current} (this bot knows up to {latest}); integrity: {integrity}.")
-    if current < latest:
-        print("Run `werkervaring-bot db migrate` to apply the missing migrations.")
-    return 0 if integrity == "ok" and current == latest else EXIT_FAILURE
 
 
 if __name__ == "__main__":

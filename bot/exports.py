@@ -12,16 +12,12 @@ the caseworker flows too.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import sys
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 from bot import accounts, workdays
-from bot.config import Settings
 from bot.parsing import Yearless, parse_clock, parse_day, parse_weekdays
 from bot.services import Services
 from bot.store import audit, caseload, internships, people, workplaces
@@ -512,74 +508,3 @@ async def _contact(
     result.invitations.append(Invitation(contact, token))
     known[key] = contact
     return contact
-
-
-# The command line
-
-
-def _cli_day(text: str, today: date) -> date:
-    day = parse_day(text, today - timedelta(days=366 * 5), Yearless.NEXT)
-    if day is None:
-        raise ValueError(f"{text!r} is not a date (write it as 2026-11-30 or 30/11/2026)")
-    return day
-
-
-async def cmd_import(settings: Settings, path: Path) -> int:
-    """`werkervaring-bot internships import FILE.csv`: all rows or none."""
-    from bot.app import open_services
-    from bot.cli import _ask_username
-    from bot.handlers import register_reminders
-
-    try:
-        text = await asyncio.to_thread(path.read_text, "utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"Cannot read {path}: {exc}.", file=sys.stderr)
-        return 1
-    username = settings.bot_username or await _ask_username(settings)
-    services = await open_services(settings)
-    try:
-        register_reminders(services.reminders)
-        result = await import_internships(services, text)
-    except ImportFailed as failed:
-        print(f"Nothing was imported from {path}:", file=sys.stderr)
-        for problem in failed.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    finally:
-        await services.db.close()
-    count = len(result.internships)
-    print(f"Imported {count} internship{'' if count == 1 else 's'} from {path}.")
-    print("Send each person their one-time link:")
-    for invitation in result.invitations:
-        role = "client" if invitation.person.role == Role.CLIENT else "contact person"
-        print(
-            f"  {invitation.person.name} ({role}): {accounts.deep_link(username, invitation.token)}"
-        )
-    print(f"The links work once and expire in {settings.invite_days} days.")
-    return 0
-
-
-async def cmd_export_hours(settings: Settings, first: str, last: str, output: Path | None) -> int:
-    """`werkervaring-bot export hours --from DATE --to DATE [--output FILE]`."""
-    from bot.app import open_services
-
-    services = await open_services(settings)
-    try:
-        today = services.clock.now().astimezone(settings.timezone).date()
-        try:
-            period = _cli_day(first, today), _cli_day(last, today)
-        except ValueError as exc:
-            print(f"{exc}.", file=sys.stderr)
-            return 2
-        if period[1] < period[0]:
-            print("--to must not be before --from.", file=sys.stderr)
-            return 2
-        rows = await hours_rows(services, *period)
-    finally:
-        await services.db.close()
-    if output is None:
-        sys.stdout.write(hours_csv(rows))
-        return 0
-    await asyncio.to_thread(output.write_bytes, hours_csv_bytes(rows))
-    print(f"Wrote {len(rows)} internship{'' if len(rows) == 1 else 's'} to {output}.")
-    return 0

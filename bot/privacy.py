@@ -23,7 +23,6 @@ from bot.store import audit, processed
 from bot.store import privacy as store
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.services import Services
     from bot.store.reminders import Reminder
 
@@ -97,21 +96,3 @@ async def scheduled_purge(services: Services, reminder: Reminder) -> str | None:
     await purge(services)
     await plan_next(services, services.clock.now())
     return None
-
-
-async def cmd_purge(settings: Settings) -> int:
-    """`werkervaring-bot privacy purge`."""
-    from bot.app import open_services
-
-    services = await open_services(settings)
-    try:
-        report = await purge(services)
-    finally:
-        await services.db.close()
-    print(
-        f"Removed the personal data of {report.internships} internship(s) and "
-        f"{report.clients} client(s) closed before {report.cutoff.date().isoformat()} "
-        f"(RETENTION_DAYS={settings.retention_days}); {report.audit_entries} audit log "
-        "entries now keep only ids, actions and dates."
-    )
-    return 0

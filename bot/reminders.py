@@ -38,7 +38,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.store import internships as internship_store
@@ -46,8 +46,6 @@ from bot.store import reminders as store
 from bot.store.models import Internship
 
 if TYPE_CHECKING:
-    from bot.clock import Clock
-    from bot.config import Settings
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -278,45 +276,3 @@ class _Changes:
 
 class _AlreadyDone(Exception):
     pass
-
-
-# The command line: `werkervaring-bot reminders list [--days N]`
-
-
-async def upcoming(services: Services, days: int) -> list[store.Reminder]:
-    """Pending reminders due within `days` days from now, overdue ones included."""
-    return await store.upcoming(services.db, services.clock.now() + timedelta(days=days))
-
-
-def describe(reminder: store.Reminder, settings: Settings, now: datetime, internship: bool) -> str:
-    """One line of `reminders list`: local due time, kind, subject."""
-    local = reminder.due_at.astimezone(settings.timezone)
-    subject = f"internship {reminder.subject_id}" if internship else f"#{reminder.subject_id}"
-    late = "  (overdue: is the bot running?)" if reminder.due_at <= now else ""
-    return f"{local:%a %Y-%m-%d %H:%M %Z}  {reminder.kind:<22} {subject}{late}"
-
-
-async def cmd_list(settings: Settings, days: int, clock: Clock | None = None) -> int:
-    """Print the pending reminders of the next `days` days; for `werkervaring-bot`."""
-    # Imported here: the application imports this module.
-    from bot.app import open_services
-    from bot.handlers import register_reminders
-
-    services = await open_services(settings, clock)
-    try:
-        register_reminders(services.reminders)
-        internship_kinds = set(services.reminders.internship_kinds)
-        now = services.clock.now()
-        pending = await upcoming(services, days)
-    finally:
-        await services.db.close()
-    until = now + timedelta(days=days)
-    print(
-        f"Pending reminders due before {until.astimezone(settings.timezone):%a %Y-%m-%d %H:%M %Z} "
-        f"({settings.timezone.key} time):"
-    )
-    for reminder in pending:
-        print(describe(reminder, settings, now, reminder.kind in internship_kinds))
-    count = len(pending)
-    print(f"{count} reminder{'' if count == 1 else 's'}.")
-    return 0

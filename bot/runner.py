@@ -23,12 +23,12 @@ from telegram.error import InvalidToken, TelegramError
 from bot.app import (
     BotApplication,
     build_application,
-    open_services,
     start_background,
     stop_background,
 )
 from bot.config import ConfigError, Settings
 from bot.polling import Poller, pause_after
+from bot.services import open_services
 from bot.webhook import MAX_CONNECTIONS, SECRET_PATTERN, WebhookServer
 
 log = logging.getLogger(__name__)

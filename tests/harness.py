@@ -28,10 +28,10 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.app import BotApplication, build_application, open_services
+from bot.app import BotApplication, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.services import Services
+from bot.services import Services, open_services
 
 DATA = Path(__file__).parent / "data"
 # Real files (see `tests/data/README.md`): what the bot receives from phones and scanners.

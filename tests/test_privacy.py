@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot import privacy
-from bot.app import open_services
 from bot.cli import main
 from bot.clock import to_db
 from bot.config import Settings
+from bot.services import open_services
 from bot.store import internships, people, sick_reports, workplaces
 from bot.store.models import InternshipStatus, Role
 from tests import factories

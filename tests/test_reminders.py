@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands import cmd_list
 from bot.config import Settings
-from bot.reminders import cmd_list
 from bot.services import Services
 from bot.store import reminders as store
 from bot.store.models import Person, Role
