@@ -227,6 +227,25 @@ def resume_buttons(context: BotContext, data_prefix: str) -> InlineKeyboardMarku
     )
 
 
+# Languages
+
+# Set when a client links: their first language choice ends with a welcome.
+WELCOME_PENDING = "language_welcome_pending"
+
+
+async def greet_and_ask_language(update: Update, context: BotContext, person: Person) -> None:
+    """Greet a client who just linked by name and ask their language (one question)."""
+    chat = update.effective_chat
+    assert chat is not None
+    context.data[WELCOME_PENDING] = True
+    await menus.ask_language(
+        context.bot,
+        chat.id,
+        context.services.i18n,
+        context._("Hello {name}! 👋\nWhich language do you want?", name=person.name),
+    )
+
+
 # Who and when
 
 

@@ -31,6 +31,7 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
+from bot.buttons import ChooseLanguage
 from bot.i18n import N_, I18n, Translator
 from bot.store.models import Role
 
@@ -218,14 +219,13 @@ async def remove_menu(bot: Bot, chat_id: int, text: str) -> None:
     await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
 
 
-LANGUAGE_CALLBACK = "lang:"
 LANGUAGE_QUESTION = N_("🌐 Which language do you want?")
 
 
 def language_keyboard(i18n: I18n) -> InlineKeyboardMarkup:
     """One button per shipped language, each with the language's own name, two per row."""
     buttons = [
-        InlineKeyboardButton(language.name, callback_data=f"{LANGUAGE_CALLBACK}{language.code}")
+        InlineKeyboardButton(language.name, callback_data=ChooseLanguage(language.code).pack())
         for language in i18n.languages
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])

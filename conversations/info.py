@@ -21,6 +21,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import access, menus
+from bot.callbacks import Button
 from bot.context import BotContext
 from bot.i18n import LOCALES_DIR, REFERENCE_LANGUAGE, I18n, Translator
 from bot.menus import Action
@@ -29,8 +30,14 @@ from bot.store.models import Role
 INFO_FILE = "info.toml"
 LIST = "list"
 TOPIC_KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-PAGE_PATTERN = r"^info:[a-z][a-z0-9_]*$"
 EVERYONE = tuple(Role)
+
+
+@dataclass(frozen=True)
+class ShowPage(Button, prefix="info"):
+    """A topic's page (`info:<topic>`), or the list of topics again (`info:list`)."""
+
+    topic: str
 
 
 @dataclass(frozen=True)
@@ -74,13 +81,13 @@ def topic_buttons(language: str) -> InlineKeyboardMarkup:
     for topic in topics():
         found = page(language, topic)
         if found is not None:
-            rows.append([InlineKeyboardButton(found.title, callback_data=f"info:{topic}")])
+            rows.append([InlineKeyboardButton(found.title, callback_data=ShowPage(topic).pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def back_button(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.plain("⬅️ All topics"), callback_data=f"info:{LIST}")]]
+        [[InlineKeyboardButton(t.plain("⬅️ All topics"), callback_data=ShowPage(LIST).pack())]]
     )
 
 
@@ -98,11 +105,12 @@ async def show_topics(update: Update, context: BotContext) -> None:
 async def show_page(update: Update, context: BotContext) -> None:
     """A topic button: that page (or the list again), in place of the message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    press = ShowPage.of(update)
+    assert query is not None and press is not None
     if await access.require(update, context, *EVERYONE) is None:
         return
     t = context.translator
-    topic = query.data.removeprefix("info:")
+    topic = press.topic
     if topic == LIST:
         await query.answer()
         await query.edit_message_text(
@@ -121,5 +129,5 @@ async def show_page(update: Update, context: BotContext) -> None:
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     return [
         *menus.entry_points(i18n, Action.INFO, show_topics),
-        CallbackQueryHandler(show_page, pattern=PAGE_PATTERN),
+        CallbackQueryHandler(show_page, pattern=ShowPage.matches),
     ]

@@ -1,14 +1,16 @@
 """Language: every person chooses the language the bot speaks with them.
 
 - A client who just linked their account (see `conversations.start`) is greeted
-  by name and asked for their language first; the menu follows in that language.
+  by name and asked for their language first (`flows.greet_and_ask_language`); the
+  menu follows in that language.
 - `/language` or the 🌐 Language menu button, for every role: the language
   buttons, each with the language's own name ("Türkçe", "العربية").
 - Pressing one stores the choice, then sends the menu keyboard and sets the
   Telegram commands of the chat in that language.
 
-The buttons carry `lang:<code>`; the handler trusts only the person behind the
-update (a linked person of any role) and a shipped language code.
+The buttons carry `lang:<code>` (`bot.buttons.ChooseLanguage`); the handler trusts
+only the person behind the update (a linked person of any role) and a shipped
+language code.
 """
 
 from __future__ import annotations
@@ -20,29 +22,13 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import access, accounts, menus
+from bot import access, accounts, flows, menus
+from bot.buttons import ChooseLanguage
 from bot.context import BotContext
 from bot.i18n import I18n
 from bot.menus import Action
-from bot.store.models import Person
 
 log = logging.getLogger(__name__)
-
-# Set when a client links: their first language choice ends with a welcome.
-WELCOME_PENDING = "language_welcome_pending"
-
-
-async def ask_after_linking(update: Update, context: BotContext, person: Person) -> None:
-    """Greet a client who just linked by name and ask their language (one question)."""
-    chat = update.effective_chat
-    assert chat is not None
-    context.data[WELCOME_PENDING] = True
-    await menus.ask_language(
-        context.bot,
-        chat.id,
-        context.services.i18n,
-        context._("Hello {name}! 👋\nWhich language do you want?", name=person.name),
-    )
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -59,16 +45,17 @@ async def choose(update: Update, context: BotContext) -> None:
     """A language button: store the choice, then show the menu in that language."""
     query = update.callback_query
     chat = update.effective_chat
-    assert query is not None and query.data is not None
+    press = ChooseLanguage.of(update)
+    assert query is not None and press is not None
     person = await access.require(update, context, *access.ALL_ROLES)
     if person is None or chat is None:
         return
     i18n = context.services.i18n
-    language = query.data.removeprefix(menus.LANGUAGE_CALLBACK)
+    language = press.code
     if not i18n.is_shipped(language):
         await query.answer(context.translator.plain(access.EXPIRED), show_alert=True)
         return
-    welcome_pending = bool(context.data.pop(WELCOME_PENDING, False))
+    welcome_pending = bool(context.data.pop(flows.WELCOME_PENDING, False))
     first_choice = welcome_pending or person.language is None
     person = await accounts.choose_language(context.services, person, language)
     context.person = person
@@ -96,5 +83,5 @@ async def _remove_buttons(update: Update) -> None:
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     return [
         *menus.entry_points(i18n, Action.LANGUAGE, ask),
-        CallbackQueryHandler(choose, pattern=f"^{menus.LANGUAGE_CALLBACK}"),
+        CallbackQueryHandler(choose, pattern=ChooseLanguage.matches),
     ]

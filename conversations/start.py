@@ -20,13 +20,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import access, menus
+from bot import access, flows, menus
 from bot.accounts import LinkResult, redeem
 from bot.context import BotContext
 from bot.i18n import N_, I18n
 from bot.menus import Action
 from bot.store.models import Person, Role
-from conversations import language
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +102,7 @@ async def link(update: Update, context: BotContext, token: str) -> None:
         context.services.i18n.pick(person.language, user.language_code)
     )
     if person.role == Role.CLIENT:
-        await language.ask_after_linking(update, context, person)
+        await flows.greet_and_ask_language(update, context, person)
         return
     await show_menu(
         update,

@@ -37,7 +37,6 @@ KNOWN: set[tuple[str, str]] = {
     ("conversations.sick_notices", "conversations.certificate"),
     ("conversations.sick_report", "conversations.certificate"),
     ("conversations.sick_report", "conversations.sick_notices"),
-    ("conversations.start", "conversations.language"),
 }
 
 
