@@ -1,10 +1,18 @@
 """`make bench`: measure the bot against a bare PTB echo bot and against Telegram's limits.
 
+Two parts. In process (`bench.scenarios`): the application on the fake transport and
+a fake clock, which measures the CPU of an update alone (a fake clock turns the rate
+limiter off). Over HTTP (`bench.over_http`): the real `werkervaring-bot run` process,
+with the real clock and rate limiter, beside a bare PTB bot, against a Bot API server
+in another process; this is what a person waits for.
+
 Each scenario runs in a fresh process, so peak memory belongs to one scenario.
 The machines are shared and noisy, so throughput is measured in rounds that
 alternate the echo bot and the full conversations (and the two database sizes),
 and each figure is the median of its rounds: the ratios compare runs made side
 by side. Results: a table on stdout and bench/results.json.
+
+For iterating: `python -m bench --http-only --rounds 1 --fanout 1000` (a few minutes).
 """
 
 from __future__ import annotations
@@ -13,14 +21,34 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
+from bench import over_http
 from bench.scenarios import AS_BUILT, BURST, BUTTONS, BUTTONS_ONCE, ECHO
 
 RESULTS = Path(__file__).with_name("results.json")
 LIMITERS = {"built": AS_BUILT, "burst": BURST}
+# The in-process figures of the table, in its order.
+IN_PROCESS_FIGURES = (
+    "conversation_updates_per_s",
+    "echo_updates_per_s",
+    "ratio",
+    "p50_ms",
+    "p99_ms",
+    "per_update_ms_1k",
+    "per_update_ms_100k",
+    "reminder_compute_s",
+    "fanout_rate_per_s",
+    "fanout_retry_after",
+    "peak_rss_mb",
+    "bare_presses_updates_per_s",
+    "bare_presses_once_updates_per_s",
+)
 
 
 def run_scenario(name: str, *args: object) -> dict[str, float]:
@@ -54,11 +82,37 @@ def main() -> None:
         "--limiter",
         choices=sorted(LIMITERS),
         default="built",
-        help="fan-out rate limiter: as the application builds it, or PTB's default "
-        "(a burst of 30, then 30 a second)",
+        help="fan-out rate limiter (in process): as the application builds it, or PTB's "
+        "default (a burst of 30, then 30 a second)",
+    )
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--http-only", action="store_true", help="only the real process over HTTP")
+    only.add_argument(
+        "--in-process-only", action="store_true", help="only the in-process scenarios"
     )
     args = parser.parse_args()
 
+    results: dict[str, Any] = {}
+    if not args.http_only:
+        results.update(in_process(args))
+    if not args.in_process_only:
+        # Kept when a run fails: the bots' and the server's logs are in it.
+        folder = Path(tempfile.mkdtemp(prefix="werkervaring-bench-"))
+        results["http"] = over_http.run(args.rounds, args.fanout, folder)
+        shutil.rmtree(folder, ignore_errors=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+
+    print()
+    print(f"werkervaring-bot benchmarks ({machine()})")
+    if not args.http_only:
+        print_in_process(results)
+    if "http" in results:
+        over_http.print_table(results["http"])
+    print(f"written to {RESULTS}")
+
+
+def in_process(args: argparse.Namespace) -> dict[str, Any]:
+    """The in-process scenarios on the fake transport (see the module's docstring)."""
     echoes, buttons, floors, conversations, small, large = [], [], [], [], [], []
     for n in range(args.rounds):
         print(f"round {n + 1}/{args.rounds}: echo, conversations, 1k and {args.scale} past")
@@ -75,7 +129,7 @@ def main() -> None:
 
     echo = median_run(echoes, "updates_per_s")
     conversation = median_run(conversations, "updates_per_s")
-    results = {
+    return {
         "conversation_updates_per_s": conversation["updates_per_s"],
         "echo_updates_per_s": echo["updates_per_s"],
         "ratio": conversation["updates_per_s"] / echo["updates_per_s"],
@@ -91,12 +145,16 @@ def main() -> None:
         # and with the exactly-once transaction per update (see "What limits it").
         "bare_presses_updates_per_s": median_run(buttons, "updates_per_s")["updates_per_s"],
         "bare_presses_once_updates_per_s": median_run(floors, "updates_per_s")["updates_per_s"],
+        # For the table below.
+        "api_calls_per_update": conversation["api_calls_per_update"],
+        "fanout_delivered": fanout["delivered"],
+        "fanout_deliver_s": fanout["deliver_s"],
+        "scale": args.scale,
     }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 
-    print()
-    print(f"werkervaring-bot benchmarks ({machine()})")
-    print(f"{'figure':<28}{'value':>12}  goal")
+
+def print_in_process(results: dict[str, Any]) -> None:
+    print(f"{'in process, on the fake transport':<36}{'value':>12}  goal")
     goals = {
         "ratio": ">= 0.60",
         "p99_ms": "< 25",
@@ -104,11 +162,11 @@ def main() -> None:
         "fanout_retry_after": "0",
         "peak_rss_mb": "< 200",
     }
-    for key, value in results.items():
-        print(f"{key:<28}{value:>12.3f}  {goals.get(key, '')}")
+    for key in IN_PROCESS_FIGURES:
+        print(f"{key:<36}{results[key]:>12.3f}  {goals.get(key, '')}")
     growth = results["per_update_ms_100k"] / results["per_update_ms_1k"]
-    calls = conversation["api_calls_per_update"]
-    print(f"scale: per-update cost at {args.scale} / at 1k past internships = {growth:.2f}")
+    calls = results["api_calls_per_update"]
+    print(f"scale: per-update cost at {results['scale']} / at 1k past internships = {growth:.2f}")
     echo_rate = results["echo_updates_per_s"]
     print(f"Bot API calls per update: {calls:.2f} (the echo bot: 1). Share of the echo bot:")
     for label, key in (
@@ -118,10 +176,10 @@ def main() -> None:
     ):
         print(f"  {label:<38}{results[key]:>8.0f} updates/s  {results[key] / echo_rate:.3f}")
     print(
-        f"fan-out: {fanout['delivered']:.0f} messages in {fanout['deliver_s']:.1f} s, "
+        f"fan-out: {results['fanout_delivered']:.0f} messages in "
+        f"{results['fanout_deliver_s']:.1f} s, "
         f"{results['fanout_rate_per_s'] / 30:.1%} of Telegram's 30 messages/s"
     )
-    print(f"written to {RESULTS}")
 
 
 def machine() -> str:

@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 from bench import seed
 from bench.echo import measure_buttons, measure_echo
+from bench.stats import percentile
 from bench.timed import EnforcingTelegram, RealTimeHarness, ShiftedClock, TimedHarness
 from bot.app import build_application
 from bot.clock import FakeClock, to_db
@@ -49,11 +50,6 @@ def limiter(variant: int) -> BaseRateLimiter[Any] | None:
         # PTB's default: a burst of 30, then 30 a second (shows why the bot tunes it).
         return AIORateLimiter()
     return None
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def settings_in(folder: str) -> Settings:

@@ -1,8 +1,11 @@
-"""Bulk history for the benchmarks, written straight into a fresh database.
+"""Bulk history for the benchmarks, written straight into a fresh database; and the
+database the real process starts from in `make bench` (`python -m bench.seed`).
 
 The bot's own store functions create one row per call; seeding 100,000 past
 internships that way would take longer than the benchmark itself, so this
-module inserts in bulk with the schema's own column names.
+module inserts in bulk with the schema's own column names. The world of the real
+process (`world`) is made with the store functions and the bot's own reminder
+planners instead, a few thousand rows at most per transaction.
 
 Each past internship leaves what a real one leaves behind: a client who once
 linked their Telegram account, a workplace contact (one workplace per 20
@@ -13,15 +16,40 @@ reminders that were sent, and audit lines.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import argparse
+import asyncio
+import json
+from datetime import date, time, timedelta
+from typing import Any
 
+from bot.app import open_services
+from bot.clock import to_db
+from bot.config import Settings
 from bot.db import Database
+from bot.handlers import register_reminders
+from bot.runner import keep_to_one_core
+from bot.services import Services
+from bot.store import internships, people, workplaces
+from bot.store.internships import NewInternship
+from bot.store.models import Person, Role, Schedule
 
 BATCH = 5_000
 PER_WORKPLACE = 20
 PER_CASEWORKER = 250
 # Far away from the chat harness's user ids (100001 and up).
 PAST_TELEGRAM_IDS = 900_000_000
+
+# The real process's world: Telegram ids of each kind of person, from these on.
+CLIENT_IDS = 100_000
+CONTACT_IDS = 200_000
+CASEWORKER_IDS = 300_000
+# The workplace contacts who get the fan-out (`bench.botapi_server --fanout-from`).
+FANOUT_IDS = 5_000_000
+CLIENTS_PER_WORKPLACE = 10
+CLIENTS_PER_CASEWORKER = 30
+# Every day a workday: "today" is inside the internship whatever day the benchmark runs.
+EVERY_DAY = Schedule(frozenset(range(7)), time(8, 30), time(16, 30))
+CHUNK = 500
 
 
 async def past_internships(db: Database, count: int, now_iso: str) -> None:
@@ -135,3 +163,149 @@ async def _history(db: Database, now_iso: str) -> None:
                 f"SELECT ?, i.client_id, ?, 'internship', i.id {closed}",
                 (now_iso, action),
             )
+
+
+async def world(services: Services, clients: int, fanout: int) -> dict[str, Any]:
+    """The people of the real process, from today (the bot runs on the real clock).
+
+    `clients` clients in running internships (a workplace and its contact for every 10,
+    a caseworker for every 30), each named "Klant B<number>" (`bench.botapi_server`
+    finds the name in the notifications), none with a report yet; and `fanout`
+    one-day internships starting today, each at its own workplace with its own contact,
+    whose evaluation is due today at EVALUATION_DUE_TIME: the evaluation reminders the
+    bot sends when it starts. All the other reminders the bot's planners want are
+    marked sent, so nothing else goes out on its own.
+    """
+    people_ = await _reporting_clients(services, clients)
+    due = await _due_evaluations(services, fanout)
+    register_reminders(services.reminders)
+    await services.reminders.replan_all(services)
+    return {"clients": people_, "due": await _only_fanout_due(services, due)}
+
+
+async def _reporting_clients(services: Services, count: int) -> list[dict[str, Any]]:
+    today = _today(services)
+    clients = []
+    caseworker = contact = None
+    for start in range(0, count, CHUNK):
+        async with services.db.transaction():
+            for n in range(start, min(start + CHUNK, count)):
+                if n % CLIENTS_PER_CASEWORKER == 0:
+                    caseworker = await _linked(
+                        services, Role.CASEWORKER, f"Deskundige {n}", CASEWORKER_IDS + n
+                    )
+                if n % CLIENTS_PER_WORKPLACE == 0:
+                    contact = await _contact(services, f"B{n}", CONTACT_IDS + n)
+                assert caseworker is not None and contact is not None
+                name = f"Klant B{n + 1:04d}"
+                client = await _linked(services, Role.CLIENT, name, CLIENT_IDS + n)
+                await _internship(services, client, contact, caseworker, today - timedelta(2), 9)
+                clients.append({"id": CLIENT_IDS + n, "name": name})
+    return clients
+
+
+async def _due_evaluations(services: Services, count: int) -> list[int]:
+    """One-day internships starting today (due today: no Thursday in them); their ids."""
+    today = _today(services)
+    ids = []
+    caseworker = None
+    for start in range(0, count, CHUNK):
+        async with services.db.transaction():
+            for n in range(start, min(start + CHUNK, count)):
+                if n % PER_CASEWORKER == 0:
+                    caseworker = await _linked(
+                        services, Role.CASEWORKER, f"Deskundige F{n}", FANOUT_IDS - 1 - n
+                    )
+                assert caseworker is not None
+                contact = await _contact(services, f"F{n}", FANOUT_IDS + n)
+                trainee = await people.create(
+                    services.db, Role.CLIENT, f"Stagiair F{n}", services.clock.now(), "nl"
+                )
+                ids.append(await _internship(services, trainee, contact, caseworker, today, 1))
+    return ids
+
+
+def _today(services: Services) -> date:
+    return services.clock.now().astimezone(services.settings.timezone).date()
+
+
+async def _linked(
+    services: Services, role: Role, name: str, telegram_id: int, workplace_id: int | None = None
+) -> Person:
+    person = await people.create(
+        services.db, role, name, services.clock.now(), "nl", workplace_id=workplace_id
+    )
+    await people.link_telegram(services.db, person.id, telegram_id)
+    return person
+
+
+async def _contact(services: Services, name: str, telegram_id: int) -> Person:
+    """A new workplace and its contact person, linked to Telegram."""
+    place = await workplaces.create(services.db, f"Werkplaats {name}", services.clock.now())
+    return await _linked(services, Role.EMPLOYER, f"Mentor {name}", telegram_id, place.id)
+
+
+async def _internship(
+    services: Services,
+    client: Person,
+    contact: Person,
+    caseworker: Person,
+    start: date,
+    workdays: int,
+) -> int:
+    assert contact.workplace_id is not None
+    internship = await internships.create(
+        services.db,
+        NewInternship(
+            client_id=client.id,
+            workplace_id=contact.workplace_id,
+            caseworker_id=caseworker.id,
+            employer_contact_id=contact.id,
+            start_date=start,
+            schedule=EVERY_DAY,
+            length_workdays=workdays,
+        ),
+        services.clock.now(),
+    )
+    return internship.id
+
+
+async def _only_fanout_due(services: Services, fanout: list[int]) -> int:
+    """Mark every pending reminder sent but the fan-out's; how many of those are due now."""
+    db = services.db
+    now = to_db(services.clock.now())
+    await db.execute("CREATE TEMP TABLE fanout (id INTEGER PRIMARY KEY)")
+    await db.executemany("INSERT INTO fanout (id) VALUES (?)", [(i,) for i in fanout])
+    await db.execute(
+        "UPDATE reminders SET status = 'sent', done_at = ? WHERE status = 'pending' "
+        "AND NOT (kind = 'evaluation_due' AND subject_id IN (SELECT id FROM fanout))",
+        (now,),
+    )
+    due: int = await db.fetchval(
+        "SELECT COUNT(*) FROM reminders WHERE status = 'pending' AND due_at <= ?", (now,)
+    )
+    return due
+
+
+async def make_world(clients: int, fanout: int) -> dict[str, Any]:
+    # The bot's own settings (DATABASE_PATH, TIMEZONE, the reminder times) from the
+    # environment the benchmark starts the bot with.
+    settings = Settings.from_env(env_file=None, require_token=False)
+    services = await open_services(settings)
+    try:
+        return await world(services, clients, fanout)
+    finally:
+        await services.db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.seed")
+    parser.add_argument("--clients", type=int, required=True, help="clients who can report sick")
+    parser.add_argument("--fanout", type=int, default=0, help="evaluation reminders due now")
+    args = parser.parse_args()
+    keep_to_one_core()
+    print(json.dumps(asyncio.run(make_world(args.clients, args.fanout))))
+
+
+if __name__ == "__main__":
+    main()
