@@ -22,13 +22,12 @@ import json
 from datetime import date, time, timedelta
 from typing import Any
 
-from bot.app import open_services
 from bot.clock import to_db
 from bot.config import Settings
 from bot.db import Database
 from bot.handlers import register_reminders
 from bot.runner import keep_to_one_core
-from bot.services import Services
+from bot.services import Services, open_services
 from bot.store import internships, people, workplaces
 from bot.store.internships import NewInternship
 from bot.store.models import Person, Role, Schedule
