@@ -88,6 +88,8 @@ class Poller:
         failures = 0
         try:
             while not self._stop.is_set():
+                # Cleared before asking: an update finished meanwhile counts.
+                self._done.clear()
                 try:
                     updates = await self._get_updates()
                 except asyncio.CancelledError:
@@ -113,9 +115,8 @@ class Poller:
                     continue
                 failures = 0
                 started = self._start(updates)
-                if not started and self._in_progress:
+                if not started and self._in_progress and not self._done.is_set():
                     # Only updates still in progress came back: wait for one to finish.
-                    self._done.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._done.wait(), BUSY_POLL_PAUSE)
         finally:
