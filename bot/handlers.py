@@ -16,12 +16,15 @@ from telegram.ext import Application, BaseHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot import errors, fallback, gatekeeper, privacy
+from bot.actions import absences
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
 from bot.i18n import I18n
 from bot.reminders import Reminders
 from conversations import (
     accident,
     appointment,
+    appointment_decision,
+    appointment_proof,
     caseload,
     certificate,
     evaluation,
@@ -78,6 +81,8 @@ def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
         evaluation.handlers(i18n),
         late.handlers(i18n),
         appointment.handlers(i18n),
+        appointment_decision.handlers(i18n),
+        appointment_proof.handlers(i18n),
         accident.handlers(i18n),
         no_show.handlers(i18n),
     ]
@@ -90,8 +95,7 @@ def register_reminders(reminders: Reminders) -> None:
     first_day.register_reminders(reminders)
     caseload.register_reminders(reminders)
     notification_settings.register_reminders(reminders)
-    reminders.register(appointment.UNANSWERED, appointment.remind_unanswered)
-    reminders.register(appointment.PROOF_DUE, appointment.remind_proof)
+    absences.register_reminders(reminders)
     reminders.register(certificate.CLIENT_REMINDER, certificate.remind_client)
     reminders.register(certificate.CASEWORKER_REMINDER, certificate.remind_caseworker)
     reminders.register(sick_notices.END_CLIENT_REMINDER, sick_notices.ask_client_after_end)

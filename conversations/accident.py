@@ -5,13 +5,15 @@ your boss at once, get first aid or a doctor, keep all papers), then asks when
 it happened (just now, earlier today, yesterday, another day; then the time) and
 a short description (text, or a voice message that is forwarded as it is). The
 workplace contact(s) and the caseworker are told at once, marked urgent
-(notification kind "accident").
+(`bot.actions.absences.report_accident`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -23,11 +25,12 @@ from telegram.ext import (
 )
 
 from bot import access, flows, menus, notify
+from bot.actions import absences
+from bot.actions.refusals import Refusal
+from bot.callbacks import Button
 from bot.context import BotContext
-from bot.files import forward_file
 from bot.flows import (
     back_to_menu,
-    callback_arg,
     cancel_button,
     client_internship,
     close_buttons,
@@ -40,21 +43,36 @@ from bot.flows import (
     typed_text,
     use_the_buttons,
 )
-from bot.i18n import I18n, Translator
+from bot.i18n import I18n
 from bot.menus import Action
 from bot.parsing import Yearless, date_example, parse_clock, parse_day
-from bot.store import absences, audit, internships
-from bot.store.absences import AbsenceKind, NewAbsence
 from bot.store.models import Role
 
-WHEN, ON_DAY, AT_TIME, WHAT = range(4)
+NAME = "accident"
+# Scratch data: {"internship": id, "day": ISO date, "time": "HH:MM"} as far as known.
 FLOW = "accident"
-# An accident reported later than this is still reported, but not through the bot.
-MAX_DAYS_AGO = 60
-MAX_DESCRIPTION = 500
 
 
-async def start(update: Update, context: BotContext) -> int:
+class State(StrEnum):
+    WHEN = "when"
+    ON_DAY = "on_day"
+    AT_TIME = "at_time"
+    WHAT = "what"
+
+
+@dataclass(frozen=True)
+class When(Button, prefix="acc"):
+    """Just now, earlier today, yesterday, or another day (typed)."""
+
+    when: Literal["now", "today", "yesterday", "other"]
+
+
+@dataclass(frozen=True)
+class Cancel(Button, prefix="acc:cancel"):
+    pass
+
+
+async def start(update: Update, context: BotContext) -> State | int:
     """Menu "Accident at work": what to do now, then when did it happen?"""
     context.data.pop(FLOW, None)
     if await access.require(update, context, Role.CLIENT) is None:
@@ -76,30 +94,34 @@ async def start(update: Update, context: BotContext) -> int:
     t = context.translator
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t.plain("Just now"), callback_data="acc:now")],
-            [InlineKeyboardButton(t.plain("Earlier today"), callback_data="acc:today")],
-            [InlineKeyboardButton(t.plain("Yesterday"), callback_data="acc:yesterday")],
-            [InlineKeyboardButton(t.plain(flows.ANOTHER_DAY), callback_data="acc:other")],
-            [cancel_button(context, "acc:cancel")],
+            [InlineKeyboardButton(t.plain("Just now"), callback_data=When("now").pack())],
+            [InlineKeyboardButton(t.plain("Earlier today"), callback_data=When("today").pack())],
+            [InlineKeyboardButton(t.plain("Yesterday"), callback_data=When("yesterday").pack())],
+            [InlineKeyboardButton(t.plain(flows.ANOTHER_DAY), callback_data=When("other").pack())],
+            [cancel_button(context, Cancel().pack())],
         ]
     )
     await say(update, context, context._("When did it happen?"), keyboard)
-    return WHEN
+    return State.WHEN
 
 
-async def choose_when(update: Update, context: BotContext) -> int:
+def cancel_only(context: BotContext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[cancel_button(context, Cancel().pack())]])
+
+
+async def choose_when(update: Update, context: BotContext) -> State | int:
     """Just now, earlier today, yesterday or another day."""
+    press = When.of(update)
     await close_buttons(update)
     flow = context.data.get(FLOW)
-    if flow is None:
+    if flow is None or press is None:
         return await expired(update, context)
     now = local_now(context.services)
-    choice = callback_arg(update)
-    if choice == "now":
+    if press.when == "now":
         flow["day"] = now.date().isoformat()
         flow["time"] = now.strftime("%H:%M")
         return await ask_what(update, context)
-    if choice == "other":
+    if press.when == "other":
         await say(
             update,
             context,
@@ -107,14 +129,14 @@ async def choose_when(update: Update, context: BotContext) -> int:
                 "Which day? Type the date. For example: {example}",
                 example=date_example(now.date() - timedelta(days=2)),
             ),
-            InlineKeyboardMarkup([[cancel_button(context, "acc:cancel")]]),
+            cancel_only(context),
         )
-        return ON_DAY
-    day = now.date() if choice == "today" else now.date() - timedelta(days=1)
+        return State.ON_DAY
+    day = now.date() if press.when == "today" else now.date() - timedelta(days=1)
     return await set_day(update, context, day)
 
 
-async def type_day(update: Update, context: BotContext) -> int:
+async def type_day(update: Update, context: BotContext) -> State | int:
     """A typed date (today or earlier)."""
     today = local_now(context.services).date()
     day = parse_day(text_of(update), today, Yearless.LAST)
@@ -127,23 +149,23 @@ async def type_day(update: Update, context: BotContext) -> int:
                 example=date_example(today - timedelta(days=2)),
             ),
         )
-        return ON_DAY
+        return State.ON_DAY
     if day > today:
         await say(
             update, context, context._("That day has not come yet. Please type an earlier date.")
         )
-        return ON_DAY
-    if day < today - timedelta(days=MAX_DAYS_AGO):
+        return State.ON_DAY
+    if day < today - timedelta(days=absences.MAX_ACCIDENT_DAYS_AGO):
         await say(
             update,
             context,
             context._("That is too long ago. Please call your caseworker about it."),
         )
-        return ON_DAY
+        return State.ON_DAY
     return await set_day(update, context, day)
 
 
-async def set_day(update: Update, context: BotContext, day: date) -> int:
+async def set_day(update: Update, context: BotContext, day: date) -> State | int:
     """Keep the day of the accident; ask at what time."""
     flow = context.data.get(FLOW)
     if flow is None:
@@ -153,12 +175,12 @@ async def set_day(update: Update, context: BotContext, day: date) -> int:
         update,
         context,
         context._("At what time, about? For example: 10:30"),
-        InlineKeyboardMarkup([[cancel_button(context, "acc:cancel")]]),
+        cancel_only(context),
     )
-    return AT_TIME
+    return State.AT_TIME
 
 
-async def type_time(update: Update, context: BotContext) -> int:
+async def type_time(update: Update, context: BotContext) -> State | int:
     """A typed time."""
     flow = context.data.get(FLOW)
     if flow is None or "day" not in flow:
@@ -166,33 +188,33 @@ async def type_time(update: Update, context: BotContext) -> int:
     at = parse_clock(text_of(update))
     if at is None:
         await say(update, context, context._("Please type the time like this: 10:30"))
-        return AT_TIME
+        return State.AT_TIME
     now = local_now(context.services)
     if date.fromisoformat(flow["day"]) == now.date() and at > now.time():
         await say(
             update, context, context._("That time has not come yet. Please type an earlier time.")
         )
-        return AT_TIME
+        return State.AT_TIME
     flow["time"] = at.strftime("%H:%M")
     return await ask_what(update, context)
 
 
-async def ask_what(update: Update, context: BotContext) -> int:
+async def ask_what(update: Update, context: BotContext) -> State:
     """Ask what happened (a few words or a voice message)."""
     await say(
         update,
         context,
         context._("What happened? Write a few words, or send a voice message."),
-        InlineKeyboardMarkup([[cancel_button(context, "acc:cancel")]]),
+        cancel_only(context),
     )
-    return WHAT
+    return State.WHAT
 
 
-async def type_what(update: Update, context: BotContext) -> int:
+async def type_what(update: Update, context: BotContext) -> State | int:
     """A typed description."""
-    text = await typed_answer(update, context, MAX_DESCRIPTION, multiline=True)
+    text = await typed_answer(update, context, absences.MAX_DESCRIPTION, multiline=True)
     if text is None:
-        return WHAT
+        return State.WHAT
     if not text:
         return await ask_what(update, context)
     return await report(update, context, text=text)
@@ -208,70 +230,26 @@ async def voice_what(update: Update, context: BotContext) -> int:
 async def report(
     update: Update, context: BotContext, text: str | None = None, voice: str | None = None
 ) -> int:
-    """Store the accident and tell the workplace and the caseworker at once, as urgent."""
+    """Store the accident; the workplace and the caseworker hear it at once, as urgent."""
     person = context.person
     flow = context.data.pop(FLOW, None)
-    services = context.services
     if person is None or flow is None or "time" not in flow:
         return await expired(update, context)
-    internship = await internships.get(services.db, int(flow["internship"]))
-    if internship is None or internship.client_id != person.id:
+    try:
+        reported = await absences.report_accident(
+            context.services,
+            person,
+            int(flow["internship"]),
+            date.fromisoformat(flow["day"]),
+            time.fromisoformat(flow["time"]),
+            description=text,
+            voice_file_id=voice,
+        )
+    except Refusal:
+        # No longer this client's open internship, or the day no longer fits (the
+        # question was left open for days): start again.
         return await expired(update, context)
-    day = date.fromisoformat(flow["day"])
-    at = time.fromisoformat(flow["time"])
-    now = services.clock.now()
-
-    def text_for(t: Translator) -> str:
-        lines = [
-            t._("🚨 <b>URGENT: accident at work</b>"),
-            t._(
-                "{client} had an accident at work on {day} at {time}.",
-                client=person.name,
-                day=t.date(day),
-                time=t.time(at),
-            ),
-        ]
-        if text:
-            lines.append(t._("What happened: {description}", description=text))
-        else:
-            lines.append(t._("What happened: see the voice message below."))
-        lines += [
-            "",
-            t._("Please make sure {client} gets help. Keep all papers.", client=person.name),
-        ]
-        return "\n".join(lines)
-
-    async with services.db.transaction():
-        absence = await absences.add(
-            services.db,
-            NewAbsence(
-                internship_id=internship.id,
-                client_id=person.id,
-                kind=AbsenceKind.ACCIDENT,
-                day=day,
-                reported_by=person.id,
-                remark=text,
-                remark_voice_file_id=voice,
-                accident_time=at,
-            ),
-            now,
-        )
-        await audit.record(services.db, now, person.id, "absence.accident", "absence", absence.id)
-        reached = await notify.about_internship(
-            services, internship, text_for, kind="accident", urgent=True
-        )
-        if voice:
-            await forward_file(
-                services,
-                reached,
-                "sendVoice",
-                voice,
-                lambda t: t._(
-                    "🚨 Voice message from {client} about the accident", client=person.name
-                ),
-                kind="accident",
-            )
-    told = notify.told_text(context.translator, notify.Told.of(reached))
+    told = notify.told_text(context.translator, reported.told)
     return await back_to_menu(
         update, context, f"✅ {told}\n" + context._("Keep all papers. Get well soon!")
     )
@@ -293,23 +271,23 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         ConversationHandler(
             entry_points=menus.entry_points(i18n, Action.ACCIDENT, start),
             states={
-                WHEN: [
-                    CallbackQueryHandler(choose_when, pattern=r"^acc:(now|today|yesterday|other)$"),
+                State.WHEN: [
+                    CallbackQueryHandler(choose_when, pattern=When.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
-                ON_DAY: [MessageHandler(text, type_day)],
-                AT_TIME: [MessageHandler(text, type_time)],
-                WHAT: [
+                State.ON_DAY: [MessageHandler(text, type_day)],
+                State.AT_TIME: [MessageHandler(text, type_time)],
+                State.WHAT: [
                     MessageHandler(text, type_what),
                     MessageHandler(filters.VOICE, voice_what),
                 ],
             },
             fallbacks=[
                 *menus.entry_points(i18n, Action.CANCEL, cancel),
-                CallbackQueryHandler(cancel, pattern=r"^acc:cancel$"),
+                CallbackQueryHandler(cancel, pattern=Cancel.matches),
                 MessageHandler(leaving(i18n), end_silently),
             ],
-            name="accident",
+            name=NAME,
             persistent=True,
             per_message=False,
             allow_reentry=True,

@@ -1,34 +1,28 @@
-"""Appointments and other absence requests: the client asks, the workplace decides.
+"""Appointments and other absence requests: the client asks the workplace for time off.
 
-- Client, menu "📅 Absent / appointment" (`/absence`): what kind → which day (the
-  next workdays of their schedule, or a typed date) → what time (whole day,
-  morning, afternoon from their schedule, or typed like 9:00-11:30 / 9u-11u30) →
-  an optional short remark (text, or a voice message that is forwarded as it is)
-  → check and send. The request goes to the workplace contact(s) with ✅ Approve
-  / ❌ Decline buttons and to the caseworker.
-- Employer contact: one tap approves; Decline asks for an optional reason. The
-  client hears the decision, the caseworker too.
-- Not answered within a workday (the same time on the client's next workday):
-  the request goes to the caseworker, who can decide too (`appointment_unanswered`).
-- The next workday morning after an approved appointment the client is asked for
-  a proof (`appointment_proof`); its button starts the upload of a photo or PDF,
-  which goes to the workplace contact(s) and the caseworker.
-- `offer_proof`: a photo or PDF the client sends outside any flow (passed on by
-  the sick-report flow) is offered as the proof of an approved appointment.
+Menu "📅 Absent / appointment" (`/absence`): what kind → which day (the next
+workdays of their schedule, or a typed date) → what time (whole day, morning,
+afternoon from their schedule, or typed like 9:00-11:30 / 9u-11u30) → an optional
+short remark (text, or a voice message that is forwarded as it is) → check and
+send (`bot.actions.absences.request_appointment`). The workplace contact(s) get it
+with ✅ Approve / ❌ Decline, the caseworker too.
 
-Callback data: `appt:ok:<id>`, `appt:no:<id>` (decide), `appt:proof:<id>` (start the
-proof upload), `appt:pyes:<id>` / `appt:pno:<id>` (an offered proof), and
-`appt:<step>:...` inside the client's flow.
+The decision is `conversations.appointment_decision`, the proof upload
+`conversations.appointment_proof`; the notifications and reminders are in
+`bot.notices.absences`.
 
-The other absence flows (`late`, `accident`, `no_show`) share the small helpers
-at the end of this module.
+Also here for now: `offer_proof`, for a photo or PDF the client sends outside any
+flow (passed on by `conversations.certificate` when there is no open sick report):
+is it the proof of an approved appointment? It moves to the loose-file routing of
+the sick flows, which calls `bot.actions.absences.proof_wanted` and `attach_proof`.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from enum import StrEnum
+from typing import Any, Literal
 
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -40,21 +34,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, files, flows, menus, notify, trainees, workdays
-from bot.clock import local_moment
+from bot import access, files, flows, menus, workdays
+from bot.absence_texts import PROOF_ALREADY_SENT, category_label, day_text, proof_thanks, span_text
+from bot.actions import absences
+from bot.actions.refusals import NotAllowed, NotFound, Refusal
+from bot.buttons import AppointmentCancel, ProofOfferNo, ProofOfferYes
+from bot.callbacks import Button
 from bot.context import BotContext
-from bot.files import forward_file, photo_or_pdf
+from bot.files import photo_or_pdf
 from bot.flows import (
     back_to_menu,
-    callback_arg,
-    callback_id,
     cancel_button,
     client_internship,
     close_buttons,
     leaving,
     local_today,
     refuse,
-    remove_buttons,
     say,
     text_of,
     typed_answer,
@@ -63,92 +58,111 @@ from bot.flows import (
 )
 from bot.i18n import N_, I18n, Translator
 from bot.menus import Action
-from bot.notify import Audience
-from bot.parsing import Yearless, date_example, parse_day, parse_iso_day, parse_time_span
-from bot.services import Services
-from bot.store import absences, audit, internships, people
-from bot.store.absences import Absence, AbsenceKind, AbsenceStatus, Category, NewAbsence
-from bot.store.models import Internship, Person, Role
-from bot.store.reminders import Reminder
-
-log = logging.getLogger(__name__)
+from bot.parsing import Yearless, date_example, parse_day, parse_time_span
+from bot.store import internships
+from bot.store.absences import Category
+from bot.store.models import Internship, Role
 
 NAME = "appointment"
-KIND, DAY, SPAN, REMARK, CONFIRM, DECLINE_REASON, PROOF = range(7)
-
-# Reminder kinds (subject: the absence id).
-UNANSWERED = "appointment_unanswered"
-PROOF_DUE = "appointment_proof"
-# "The next workday morning": when the proof reminder goes out, local time.
-PROOF_REMINDER_TIME = time(8, 0)
-# Days offered as buttons; a typed date may lie this far ahead at most.
+# Scratch data: the request so far, {"internship": id, "category": ..., "day": ISO date,
+# "start": "HH:MM", "end": "HH:MM", "remark": text or None, "voice": file id or None}.
+FLOW = "appointment"
+# Scratch data: the loose file offered as a proof, {"absence": id, "file": ..., "method": ...}.
+OFFERED = "appointment_offered"
+# Days offered as buttons.
 DAYS_OFFERED = 5
-MAX_DAYS_AHEAD = 180
-# An approved appointment up to this many days ago still takes a proof.
-PROOF_WINDOW_DAYS = 30
-MAX_REMARK = 200
-MAX_REASON = 300
 NOON = time(12, 0)
 
-FLOW = "appointment"
-DECLINING = "appointment_declining"
-PROOF_FOR = "appointment_proof_for"
-OFFERED = "appointment_offered"
-# The update whose photo this flow took as a proof (see `offer_proof`).
-PROOF_UPDATE = "appointment_proof_update"
 
-CATEGORIES: dict[Category, tuple[str, str]] = {
-    Category.DOCTOR: ("🩺", N_("Doctor or hospital")),
-    Category.OCMW: ("🏛", N_("OCMW or social centre")),
-    Category.DUTCH_LESSON: ("📚", N_("Dutch lesson")),
-    Category.COURT_POLICE: ("⚖️", N_("Court or police")),
-    Category.CHILDCARE_SCHOOL: ("🧒", N_("Child care or school")),
-    Category.OTHER: ("📌", N_("Something else")),
+class State(StrEnum):
+    KIND = "kind"
+    # Day buttons, or a typed date (also after «Another day»).
+    DAY = "day"
+    # Span buttons, or a typed time span (also after «Other time»).
+    SPAN = "span"
+    REMARK = "remark"
+    CONFIRM = "confirm"
+
+
+Span = Literal["whole", "morning", "afternoon"]
+SPANS: tuple[Span, ...] = ("whole", "morning", "afternoon")
+SPAN_LABELS: dict[Span, str] = {
+    "whole": N_("Whole day"),
+    "morning": N_("Morning"),
+    "afternoon": N_("Afternoon"),
 }
 
-SPANS = ("whole", "morning", "afternoon")
+
+@dataclass(frozen=True)
+class Kind(Button, prefix="appt:kind"):
+    category: Category
 
 
-def category_label(t: Translator, category: Category | None) -> str:
-    icon, text = CATEGORIES[category or Category.OTHER]
-    return f"{icon} {t.plain(text)}"
+@dataclass(frozen=True)
+class Day(Button, prefix="appt:day"):
+    day: date
+
+
+@dataclass(frozen=True)
+class OtherDay(Button, prefix="appt:day:other"):
+    """📅 Another day: type the date."""
+
+
+@dataclass(frozen=True)
+class SpanChoice(Button, prefix="appt:span"):
+    span: Span
+
+
+@dataclass(frozen=True)
+class OtherSpan(Button, prefix="appt:span:other"):
+    """🕘 Other time: type it."""
+
+
+@dataclass(frozen=True)
+class NoRemark(Button, prefix="appt:noremark"):
+    pass
+
+
+@dataclass(frozen=True)
+class Send(Button, prefix="appt:send"):
+    pass
+
+
+def cancel_only(context: BotContext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[cancel_button(context, AppointmentCancel().pack())]])
 
 
 # The client's request
 
 
-async def ask_kind(update: Update, context: BotContext) -> int:
+async def ask_kind(update: Update, context: BotContext) -> State | int:
     """Menu "Absent / appointment": what kind of appointment?"""
-    clear(context)
+    context.data.pop(FLOW, None)
     internship = await client_internship(update, context)
     if internship is None:
         return ConversationHandler.END
     context.data[FLOW] = {"internship": internship.id}
     t = context.translator
     rows = [
-        [InlineKeyboardButton(category_label(t, c), callback_data=f"appt:kind:{c.value}")]
-        for c in Category
+        [InlineKeyboardButton(category_label(t, c), callback_data=Kind(c).pack())] for c in Category
     ]
-    rows.append([cancel_button(context, "appt:cancel")])
+    rows.append([cancel_button(context, AppointmentCancel().pack())])
     await say(update, context, context._("📅 What is the appointment?"), InlineKeyboardMarkup(rows))
-    return KIND
+    return State.KIND
 
 
-async def choose_kind(update: Update, context: BotContext) -> int | None:
+async def choose_kind(update: Update, context: BotContext) -> State | int:
     """A kind was chosen: which day?"""
-    value = callback_arg(update)
-    if value not in {c.value for c in Category}:
-        await refuse(update, context)
-        return None
+    press = Kind.of(update)
     await close_buttons(update)
     flow = context.data.get(FLOW)
-    if flow is None or not await still_client(update, context):
+    if press is None or flow is None or not still_client(context):
         return await expired(update, context)
-    flow["category"] = value
+    flow["category"] = press.category.value
     return await ask_day(update, context)
 
 
-async def ask_day(update: Update, context: BotContext) -> int:
+async def ask_day(update: Update, context: BotContext) -> State | int:
     """Which day? The next workdays of the client's schedule, or another day."""
     internship = await flow_internship(context)
     if internship is None:
@@ -158,26 +172,24 @@ async def ask_day(update: Update, context: BotContext) -> int:
     first = max(today, internship.start_date)
     days = workdays.workdays_from(first, internship.schedule, DAYS_OFFERED)
     rows = [
-        [InlineKeyboardButton(day_label(t, day, today), callback_data=f"appt:day:{day}")]
+        [InlineKeyboardButton(day_label(t, day, today), callback_data=Day(day).pack())]
         for day in days
     ]
-    rows.append([InlineKeyboardButton(t.plain(flows.ANOTHER_DAY), callback_data="appt:day:other")])
-    rows.append([cancel_button(context, "appt:cancel")])
+    rows.append([InlineKeyboardButton(t.plain(flows.ANOTHER_DAY), callback_data=OtherDay().pack())])
+    rows.append([cancel_button(context, AppointmentCancel().pack())])
     await say(update, context, context._("Which day?"), InlineKeyboardMarkup(rows))
-    return DAY
+    return State.DAY
 
 
-async def choose_day(update: Update, context: BotContext) -> int | None:
+async def choose_day(update: Update, context: BotContext) -> State | int:
     """A day button: what time?"""
-    day = parse_iso_day(callback_arg(update))
-    if day is None:
-        await refuse(update, context)
-        return None
+    press = Day.of(update)
+    assert press is not None
     await close_buttons(update)
-    return await set_day(update, context, day)
+    return await set_day(update, context, press.day)
 
 
-async def ask_day_text(update: Update, context: BotContext) -> int:
+async def ask_day_text(update: Update, context: BotContext) -> State:
     """«Another day»: type the date."""
     await close_buttons(update)
     example = local_today(context.services) + timedelta(days=7)
@@ -185,12 +197,12 @@ async def ask_day_text(update: Update, context: BotContext) -> int:
         update,
         context,
         context._("Type the date. For example: {example}", example=date_example(example)),
-        InlineKeyboardMarkup([[cancel_button(context, "appt:cancel")]]),
+        cancel_only(context),
     )
-    return DAY
+    return State.DAY
 
 
-async def type_day(update: Update, context: BotContext) -> int:
+async def type_day(update: Update, context: BotContext) -> State | int:
     """A typed date."""
     today = local_today(context.services)
     day = parse_day(text_of(update), today, Yearless.NEXT)
@@ -203,81 +215,79 @@ async def type_day(update: Update, context: BotContext) -> int:
                 example=date_example(today + timedelta(days=7)),
             ),
         )
-        return DAY
+        return State.DAY
     return await set_day(update, context, day)
 
 
-async def set_day(update: Update, context: BotContext, day: date) -> int:
+async def set_day(update: Update, context: BotContext, day: date) -> State | int:
     """Keep the day when it lies within reach; ask the time."""
     flow = context.data.get(FLOW)
-    if flow is None or not await still_client(update, context):
+    if flow is None or not still_client(context):
         return await expired(update, context)
     today = local_today(context.services)
     if day < today:
         await say(
             update, context, context._("That day has passed. Please choose today or a later day.")
         )
-        return DAY
-    if day > today + timedelta(days=MAX_DAYS_AHEAD):
+        return State.DAY
+    if day > today + timedelta(days=absences.MAX_DAYS_AHEAD):
         await say(
             update, context, context._("That day is too far away. Please choose an earlier day.")
         )
-        return DAY
+        return State.DAY
     flow["day"] = day.isoformat()
     return await ask_span(update, context)
 
 
-async def ask_span(update: Update, context: BotContext) -> int:
+async def ask_span(update: Update, context: BotContext) -> State | int:
     """What time? Whole day, morning or afternoon of the client's schedule, or typed."""
     internship = await flow_internship(context)
     if internship is None:
         return await expired(update, context)
     t = context.translator
-    labels = {
-        "whole": N_("Whole day"),
-        "morning": N_("Morning"),
-        "afternoon": N_("Afternoon"),
-    }
     rows = []
     for span in SPANS:
         times = span_times(internship, span)
         if times is None:
             continue
-        text = f"{t.plain(labels[span])} · {span_text(t, *times)}"
-        rows.append([InlineKeyboardButton(text, callback_data=f"appt:span:{span}")])
-    rows.append([InlineKeyboardButton(t.plain("🕘 Other time"), callback_data="appt:span:other")])
-    rows.append([cancel_button(context, "appt:cancel")])
+        text = f"{t.plain(SPAN_LABELS[span])} · {span_text(t, *times)}"
+        rows.append([InlineKeyboardButton(text, callback_data=SpanChoice(span).pack())])
+    rows.append([InlineKeyboardButton(t.plain("🕘 Other time"), callback_data=OtherSpan().pack())])
+    rows.append([cancel_button(context, AppointmentCancel().pack())])
     await say(update, context, context._("🕘 At what time?"), InlineKeyboardMarkup(rows))
-    return SPAN
+    return State.SPAN
 
 
-async def choose_span(update: Update, context: BotContext) -> int | None:
+async def choose_span(update: Update, context: BotContext) -> State | int | None:
     """A span button: the times come from the schedule."""
+    press = SpanChoice.of(update)
+    assert press is not None
     internship = await flow_internship(context)
     if internship is None:
         await close_buttons(update)
         return await expired(update, context)
-    times = span_times(internship, callback_arg(update))
+    times = span_times(internship, press.span)
     if times is None:
+        # Not offered: this schedule has no morning and afternoon.
         await refuse(update, context)
         return None
     await close_buttons(update)
     return await set_span(update, context, *times)
 
 
-async def ask_span_text(update: Update, context: BotContext) -> int:
+async def ask_span_text(update: Update, context: BotContext) -> State:
     """«Other time»: type it."""
     await close_buttons(update)
     await say(
         update,
         context,
         context._("Type the time. For example: 9:00-11:30"),
-        InlineKeyboardMarkup([[cancel_button(context, "appt:cancel")]]),
+        cancel_only(context),
     )
-    return SPAN
+    return State.SPAN
 
 
-async def type_span(update: Update, context: BotContext) -> int:
+async def type_span(update: Update, context: BotContext) -> State | int:
     """A typed time span."""
     span = parse_time_span(text_of(update))
     if span is None:
@@ -286,22 +296,22 @@ async def type_span(update: Update, context: BotContext) -> int:
             context,
             context._("I did not understand that. Type the time like this: 9:00-11:30"),
         )
-        return SPAN
+        return State.SPAN
     return await set_span(update, context, *span)
 
 
-async def set_span(update: Update, context: BotContext, start: time, end: time) -> int:
+async def set_span(update: Update, context: BotContext, start: time, end: time) -> State | int:
     """Keep the time span; ask for an optional short message."""
     flow = context.data.get(FLOW)
-    if flow is None or not await still_client(update, context):
+    if flow is None or not still_client(context):
         return await expired(update, context)
     flow["start"] = start.strftime("%H:%M")
     flow["end"] = end.strftime("%H:%M")
     t = context.translator
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t.plain("➡️ No message"), callback_data="appt:noremark")],
-            [cancel_button(context, "appt:cancel")],
+            [InlineKeyboardButton(t.plain("➡️ No message"), callback_data=NoRemark().pack())],
+            [cancel_button(context, AppointmentCancel().pack())],
         ]
     )
     await say(
@@ -313,25 +323,25 @@ async def set_span(update: Update, context: BotContext, start: time, end: time) 
         ),
         keyboard,
     )
-    return REMARK
+    return State.REMARK
 
 
-async def type_remark(update: Update, context: BotContext) -> int:
+async def type_remark(update: Update, context: BotContext) -> State | int:
     """A typed remark."""
-    text = await typed_answer(update, context, MAX_REMARK, multiline=True)
+    text = await typed_answer(update, context, absences.MAX_REMARK, multiline=True)
     if text is None:
-        return REMARK
+        return State.REMARK
     return await set_remark(update, context, text=text)
 
 
-async def voice_remark(update: Update, context: BotContext) -> int:
+async def voice_remark(update: Update, context: BotContext) -> State | int:
     """A voice remark: kept as it is, forwarded, never transcribed."""
     message = update.effective_message
     assert message is not None and message.voice is not None
     return await set_remark(update, context, voice=message.voice.file_id)
 
 
-async def no_remark(update: Update, context: BotContext) -> int:
+async def no_remark(update: Update, context: BotContext) -> State | int:
     """«No message»."""
     await close_buttons(update)
     return await set_remark(update, context)
@@ -339,10 +349,10 @@ async def no_remark(update: Update, context: BotContext) -> int:
 
 async def set_remark(
     update: Update, context: BotContext, text: str | None = None, voice: str | None = None
-) -> int:
+) -> State | int:
     """Keep the message (if any); show the request to check and send."""
     flow = context.data.get(FLOW)
-    if flow is None or "end" not in flow or not await still_client(update, context):
+    if flow is None or "end" not in flow or not still_client(context):
         return await expired(update, context)
     flow["remark"] = text or None
     flow["voice"] = voice
@@ -360,47 +370,36 @@ async def set_remark(
     lines += ["", context._("Send it to your workplace?")]
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t.plain("✅ Send"), callback_data="appt:send")],
-            [cancel_button(context, "appt:cancel")],
+            [InlineKeyboardButton(t.plain("✅ Send"), callback_data=Send().pack())],
+            [cancel_button(context, AppointmentCancel().pack())],
         ]
     )
     await say(update, context, "\n".join(lines), keyboard)
-    return CONFIRM
+    return State.CONFIRM
 
 
 async def send_request(update: Update, context: BotContext) -> int:
-    """«Send»: store the request, tell the workplace and the caseworker, plan the escalation."""
+    """«Send»: the request goes to the workplace and the caseworker."""
     await close_buttons(update)
-    flow = context.data.get(FLOW)
+    flow = context.data.pop(FLOW, None)
     person = context.person
-    internship = await flow_internship(context)
-    if flow is None or "end" not in flow or person is None or internship is None:
+    if not isinstance(flow, dict) or "end" not in flow or person is None:
         return await expired(update, context)
-    if not await still_client(update, context):
-        return await expired(update, context)
-    services = context.services
-    now = services.clock.now()
-    async with services.db.transaction():
-        absence = await absences.add(
-            services.db,
-            NewAbsence(
-                internship_id=internship.id,
-                client_id=person.id,
-                kind=AbsenceKind.APPOINTMENT,
-                day=date.fromisoformat(flow["day"]),
-                reported_by=person.id,
-                status=AbsenceStatus.PENDING,
-                start_time=time.fromisoformat(flow["start"]),
-                end_time=time.fromisoformat(flow["end"]),
-                category=Category(flow["category"]),
-                remark=flow.get("remark"),
-                remark_voice_file_id=flow.get("voice"),
-            ),
-            now,
+    try:
+        await absences.request_appointment(
+            context.services,
+            person,
+            int(flow["internship"]),
+            Category(flow["category"]),
+            date.fromisoformat(flow["day"]),
+            time.fromisoformat(flow["start"]),
+            time.fromisoformat(flow["end"]),
+            remark=flow.get("remark"),
+            voice_file_id=flow.get("voice"),
         )
-        await audit.record(services.db, now, person.id, "absence.requested", "absence", absence.id)
-        await tell_about_request(services, absence, internship, person)
-    clear(context)
+    except Refusal:
+        # No longer this client's open internship, or the day has passed meanwhile.
+        return await expired(update, context)
     return await back_to_menu(
         update,
         context,
@@ -411,481 +410,31 @@ async def send_request(update: Update, context: BotContext) -> int:
     )
 
 
-async def tell_about_request(
-    services: Services, absence: Absence, internship: Internship, client: Person
-) -> None:
-    """The request to the workplace (with the decision buttons) and to the caseworker."""
-
-    def for_employer(t: Translator) -> str:
-        return "\n".join(
-            [
-                t._("📅 <b>Request from {client}</b>", client=client.name),
-                *request_lines(t, absence),
-                "",
-                t._("Do you agree?"),
-            ]
-        )
-
-    reached = await notify.about_internship(
-        services,
-        internship,
-        for_employer,
-        kind="appointment",
-        audience=Audience.EMPLOYER,
-        employer_buttons=lambda t: decision_buttons(t, absence.id),
-    )
-    workplace = await trainees.workplace_name(services, internship)
-    employer_can_decide = bool(reached)
-
-    def for_caseworker(t: Translator) -> str:
-        lines = [
-            t._(
-                "📅 <b>{client}</b> asks {workplace} for time off.",
-                client=client.name,
-                workplace=workplace,
-            ),
-            *request_lines(t, absence),
-            "",
-        ]
-        if employer_can_decide:
-            lines.append(t._("The workplace decides. You will hear their answer."))
-        else:
-            lines.append(t._("Nobody at the workplace can answer in the bot. Please decide."))
-        return "\n".join(lines)
-
-    if employer_can_decide:
-        due = escalation_due(services, internship)
-        await services.reminders.plan(
-            services, UNANSWERED, absence.id, due, due + timedelta(days=3)
-        )
-        reached += await notify.about_internship(
-            services, internship, for_caseworker, kind="appointment", audience=Audience.CASEWORKER
-        )
-    else:
-        # Nobody at the workplace can answer: the caseworker decides, at once.
-        caseworker = await notify.caseworker_of(services, internship)
-        if caseworker is not None and await notify.to_person(
-            services,
-            caseworker,
-            for_caseworker,
-            kind="appointment",
-            buttons=lambda t: caseworker_decision_buttons(t, absence, internship.id, True),
-        ):
-            reached.append(caseworker)
-    if absence.remark_voice_file_id:
-        await forward_file(
-            services,
-            reached,
-            "sendVoice",
-            absence.remark_voice_file_id,
-            lambda t: t._("🎤 Voice message from {client}", client=client.name),
-            kind="appointment",
-        )
-
-
-def request_lines(t: Translator, absence: Absence) -> list[str]:
-    lines = [
-        category_label(t, absence.category),
-        "🗓 " + day_text(t, absence.day),
-    ]
-    if absence.start_time and absence.end_time:
-        lines.append("🕘 " + span_text(t, absence.start_time, absence.end_time))
-    if absence.remark:
-        lines.append(t._("💬 {remark}", remark=absence.remark))
-    if absence.remark_voice_file_id:
-        lines.append(t._("🎤 Voice message (below)"))
-    return lines
-
-
-def decision_buttons(t: Translator, absence_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([decision_row(t, absence_id)])
-
-
-def decision_row(t: Translator, absence_id: int) -> list[InlineKeyboardButton]:
-    return [
-        InlineKeyboardButton(t.plain("✅ Approve"), callback_data=f"appt:ok:{absence_id}"),
-        InlineKeyboardButton(t.plain("❌ Decline"), callback_data=f"appt:no:{absence_id}"),
-    ]
-
-
-def caseworker_decision_buttons(
-    t: Translator, absence: Absence, internship_id: int, can_decide: bool
-) -> InlineKeyboardMarkup:
-    rows = [list(notify.caseworker_buttons(t, internship_id).inline_keyboard[0])]
-    if can_decide:
-        rows.insert(0, decision_row(t, absence.id))
-    return InlineKeyboardMarkup(rows)
-
-
-def escalation_due(services: Services, internship: Internship) -> datetime:
-    """The same time on the client's next workday."""
-    tz = services.settings.timezone
-    now = services.clock.now().astimezone(tz)
-    day = workdays.next_workday(now.date(), internship.schedule)
-    return local_moment(day, now.time().replace(second=0, microsecond=0), tz)
-
-
-# The workplace decides
-
-
-async def approve(update: Update, context: BotContext) -> int | None:
-    """✅ Approve on a request: one tap."""
-    found = await request_to_decide(update, context)
-    if found is None:
-        return None
-    absence, internship, person = found
-    await decide(update, context, absence, internship, person, AbsenceStatus.APPROVED)
-    return ConversationHandler.END
-
-
-async def ask_decline_reason(update: Update, context: BotContext) -> int | None:
-    """❌ Decline: an optional reason first."""
-    found = await request_to_decide(update, context)
-    if found is None:
-        return None
-    absence, _, _ = found
-    clear(context)
-    context.data[DECLINING] = absence.id
-    t = context.translator
-    keyboard = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.plain("➡️ No reason"), callback_data="appt:noreason")],
-            [cancel_button(context, "appt:cancel")],
-        ]
-    )
-    await say(
-        update,
-        context,
-        context._("Why do you decline? Type a short reason, or press “No reason”."),
-        keyboard,
-    )
-    return DECLINE_REASON
-
-
-async def decline_without_reason(update: Update, context: BotContext) -> int:
-    """«No reason»."""
-    await close_buttons(update)
-    return await decline(update, context, None)
-
-
-async def decline_with_reason(update: Update, context: BotContext) -> int:
-    """A typed reason."""
-    reason = await typed_answer(update, context, MAX_REASON, multiline=True)
-    if reason is None:
-        return DECLINE_REASON
-    return await decline(update, context, reason or None)
-
-
-async def decline(update: Update, context: BotContext, reason: str | None) -> int:
-    """Decline the request waiting for a reason, with `reason` (or none)."""
-    absence_id = context.data.pop(DECLINING, None)
-    if absence_id is None:
-        return await expired(update, context)
-    found = await request_to_decide(update, context, int(absence_id))
-    if found is None:
-        return ConversationHandler.END
-    absence, internship, person = found
-    await decide(update, context, absence, internship, person, AbsenceStatus.DECLINED, reason)
-    return ConversationHandler.END
-
-
-async def request_to_decide(
-    update: Update, context: BotContext, absence_id: int | None = None
-) -> tuple[Absence, Internship, Person] | None:
-    """The pending request behind a button, when this person may decide it; else say why not."""
-    person = await access.require(update, context, Role.EMPLOYER, Role.CASEWORKER, Role.ADMIN)
-    if person is None:
-        return None
-    if absence_id is None:
-        absence_id = callback_id(update)
-    absence = await absences.get(context.services.db, absence_id) if absence_id else None
-    internship = (
-        await internships.get(context.services.db, absence.internship_id)
-        if absence is not None and absence.internship_id is not None
-        else None
-    )
-    if (
-        absence is None
-        or absence.kind != AbsenceKind.APPOINTMENT
-        or internship is None
-        or not access.can_see_internship(person, internship)
-    ):
-        await access.deny(update, context)
-        return None
-    if absence.status != AbsenceStatus.PENDING:
-        await already_decided(update, context, absence)
-        return None
-    return absence, internship, person
-
-
-async def already_decided(update: Update, context: BotContext, absence: Absence) -> None:
-    """Say who already decided this request; take its buttons off."""
-    decider = (
-        await people.get(context.services.db, absence.decided_by) if absence.decided_by else None
-    )
-    name = decider.name if decider else "?"
-    t = context.translator
-    if absence.status == AbsenceStatus.APPROVED:
-        text = t.plain("This request was already approved by {name}.", name=name)
-    else:
-        text = t.plain("This request was already declined by {name}.", name=name)
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text, show_alert=True)
-        await remove_buttons(query.message)
-    else:
-        await say(update, context, text)
-
-
-async def decide(
-    update: Update,
-    context: BotContext,
-    absence: Absence,
-    internship: Internship,
-    person: Person,
-    status: AbsenceStatus,
-    reason: str | None = None,
-) -> None:
-    """Store the decision, tell the client and the other side, and plan the proof reminder."""
-    services = context.services
-    now = services.clock.now()
-    client = await people.get(services.db, absence.client_id)
-    async with services.db.transaction():
-        if not await absences.decide(services.db, absence.id, status, person.id, now, reason):
-            decided = await absences.get(services.db, absence.id)
-            assert decided is not None
-            await already_decided(update, context, decided)
-            return
-        await services.reminders.cancel(services, [UNANSWERED], absence.id)
-        if status == AbsenceStatus.APPROVED:
-            due = local_moment(
-                workdays.next_workday(absence.day, internship.schedule),
-                PROOF_REMINDER_TIME,
-                services.settings.timezone,
-            )
-            await services.reminders.plan(
-                services, PROOF_DUE, absence.id, due, due + timedelta(days=3)
-            )
-        await audit.record(
-            services.db, now, person.id, f"absence.{status.value}", "absence", absence.id
-        )
-        if client is not None:
-            await tell_decision(services, absence, internship, client, person, status, reason)
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await remove_buttons(query.message)
-    name = client.name if client else "?"
-    approved = status == AbsenceStatus.APPROVED
-    if person.role == Role.EMPLOYER and approved:
-        text = context._("✅ Approved. We told {client} and the caseworker.", client=name)
-    elif person.role == Role.EMPLOYER:
-        text = context._("❌ Declined. We told {client} and the caseworker.", client=name)
-    elif approved:
-        text = context._("✅ Approved. We told {client} and the workplace.", client=name)
-    else:
-        text = context._("❌ Declined. We told {client} and the workplace.", client=name)
-    await back_to_menu(update, context, text)
-
-
-async def tell_decision(
-    services: Services,
-    absence: Absence,
-    internship: Internship,
-    client: Person,
-    decider: Person,
-    status: AbsenceStatus,
-    reason: str | None,
-) -> None:
-    approved = status == AbsenceStatus.APPROVED
-
-    def for_client(t: Translator) -> str:
-        when = f"{day_text(t, absence.day)}, {absence_span(t, absence)}"
-        if approved:
-            return "\n".join(
-                [
-                    t._("✅ Your workplace says yes to your appointment."),
-                    "🗓 " + when,
-                    t._("Please send a proof after the appointment (a photo or a PDF)."),
-                ]
-            )
-        lines = [t._("❌ Your workplace says no to your appointment."), "🗓 " + when]
-        if reason:
-            lines.append(t._("Reason: {reason}", reason=reason))
-        lines.append(t._("Please go to work as usual, or talk to your workplace."))
-        return "\n".join(lines)
-
-    await notify.to_person(services, client, for_client, kind="appointment")
-
-    def for_others(t: Translator) -> str:
-        head = (
-            t._(
-                "✅ {name} approved the request of {client}.", name=decider.name, client=client.name
-            )
-            if approved
-            else t._(
-                "❌ {name} declined the request of {client}.", name=decider.name, client=client.name
-            )
-        )
-        lines = [head, *request_lines(t, absence)]
-        if reason:
-            lines.append(t._("Reason: {reason}", reason=reason))
-        return "\n".join(lines)
-
-    audience = Audience.CASEWORKER if decider.role == Role.EMPLOYER else Audience.EMPLOYER
-    await notify.about_internship(services, internship, for_others, "appointment", audience)
-
-
-# Reminders
-
-
-async def remind_unanswered(services: Services, reminder: Reminder) -> str | None:
-    """A request the workplace did not answer within a workday goes to the caseworker."""
-    absence = await absences.get(services.db, reminder.subject_id)
-    if absence is None or absence.status != AbsenceStatus.PENDING:
-        return "decided"
-    internship = (
-        await internships.get(services.db, absence.internship_id) if absence.internship_id else None
-    )
-    client = await people.get(services.db, absence.client_id)
-    caseworker = await notify.caseworker_of(services, internship) if internship else None
-    if internship is None or client is None or caseworker is None:
-        return "nobody to tell"
-    workplace = await trainees.workplace_name(services, internship)
-
-    def text_for(t: Translator) -> str:
-        return "\n".join(
-            [
-                t._(
-                    "⏳ <b>{workplace} did not answer yet</b> to the request of {client}:",
-                    workplace=workplace,
-                    client=client.name,
-                ),
-                *request_lines(t, absence),
-                "",
-                t._("Please contact the workplace, or decide here."),
-            ]
-        )
-
-    await absences.mark_escalated(services.db, absence.id, services.clock.now())
-    sent = await notify.to_person(
-        services,
-        caseworker,
-        text_for,
-        kind="appointment",
-        buttons=lambda t: caseworker_decision_buttons(t, absence, internship.id, True),
-        dedupe_key=f"appointment:unanswered:{absence.id}",
-    )
-    return None if sent else "caseworker not on Telegram"
-
-
-async def remind_proof(services: Services, reminder: Reminder) -> str | None:
-    """The next workday morning after an approved appointment: ask the client for a proof."""
-    absence = await absences.get(services.db, reminder.subject_id)
-    if absence is None or absence.status != AbsenceStatus.APPROVED:
-        return "not approved"
-    if absence.proof_file_id is not None:
-        return "proof already sent"
-    client = await people.get(services.db, absence.client_id)
-    if client is None:
-        return "no client"
-
-    def text_for(t: Translator) -> str:
-        return "\n".join(
-            [
-                t._("📎 You had an appointment on {day}.", day=day_text(t, absence.day)),
-                t._("Please send a proof: a photo or a PDF."),
-            ]
-        )
-
-    def buttons(t: Translator) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t.plain("📎 Send proof"), callback_data=f"appt:proof:{absence.id}"
-                    )
-                ]
-            ]
-        )
-
-    sent = await notify.to_person(
-        services,
-        client,
-        text_for,
-        kind="appointment",
-        buttons=buttons,
-        dedupe_key=f"appointment:proof:{absence.id}",
-    )
-    return None if sent else "client not on Telegram"
-
-
-# The proof
-
-
-async def ask_proof(update: Update, context: BotContext) -> int | None:
-    """«Send proof» (the reminder's button): send a photo or a PDF now."""
-    absence = await own_approved_appointment(update, context, callback_id(update))
-    if absence is None:
-        return None
-    await close_buttons(update, keep=True)
-    clear(context)
-    context.data[PROOF_FOR] = absence.id
-    await say(
-        update,
-        context,
-        context._("📎 Send a photo or a PDF of your proof now."),
-        InlineKeyboardMarkup([[cancel_button(context, "appt:cancel")]]),
-    )
-    return PROOF
-
-
-async def receive_proof(update: Update, context: BotContext) -> int:
-    """A photo or document in the proof step."""
-    message = update.effective_message
-    proof = photo_or_pdf(message)
-    if proof is None:
-        if message is not None and message.document is not None:
-            await say(update, context, context._(files.NOT_ACCEPTED))
-        else:
-            await say(update, context, context._("Please send a photo or a PDF."))
-        return PROOF
-    context.data[PROOF_UPDATE] = update.update_id
-    absence_id = context.data.pop(PROOF_FOR, None)
-    if absence_id is None:
-        return await expired(update, context)
-    absence = await own_approved_appointment(update, context, int(absence_id))
-    if absence is None:
-        return ConversationHandler.END
-    return await deliver_proof(update, context, absence, *proof)
+# A file outside any flow: the proof? (until the loose-file routing takes it over)
 
 
 async def offer_proof(update: Update, context: BotContext) -> bool:
     """A photo or PDF sent outside any flow: is it the proof of an approved appointment?
 
-    Called by the sick-report flow when the client has no open sick report. True when
-    we took care of it (asked whether it is the proof, or our own proof step takes
-    it), False (without answering) when the client has no appointment awaiting proof.
+    Called by the sick-report flow when the client has no open sick report (and no
+    later flow, like the proof step, takes the file: `certificate.loose_file` asks
+    first). True when we took care of it (asked whether it is the proof), False
+    (without answering) when the client has no appointment awaiting proof.
     """
     person = context.person
     message = update.effective_message
     if person is None or person.role != Role.CLIENT or message is None:
         return False
-    if context.data.get(PROOF_UPDATE) == update.update_id or our_flow_takes(context, update):
-        # Our own proof step takes (or took) this file, in this flow's handler group.
-        return True
-    today = local_today(context.services)
-    waiting = await absences.awaiting_proof(
-        context.services.db, person.id, today - timedelta(days=PROOF_WINDOW_DAYS), today
-    )
-    if not waiting:
+    services = context.services
+    absence_id = await absences.proof_wanted(services, person)
+    if absence_id is None:
         return False
     proof = photo_or_pdf(message)
     if proof is None:
         # A proof is awaited, but this file is none we accept: it goes nowhere.
         await message.reply_text(context._(files.NOT_ACCEPTED))
         return True
-    absence = waiting[0]
+    absence = await absences.proof_awaited(services, person, absence_id)
     file_id, method = proof
     context.data[OFFERED] = {"absence": absence.id, "file": file_id, "method": method}
     t = context.translator
@@ -893,9 +442,9 @@ async def offer_proof(update: Update, context: BotContext) -> bool:
         [
             [
                 InlineKeyboardButton(
-                    t.plain(flows.YES_SEND_IT), callback_data=f"appt:pyes:{absence.id}"
+                    t.plain(flows.YES_SEND_IT), callback_data=ProofOfferYes(absence.id).pack()
                 ),
-                InlineKeyboardButton(t.plain("No"), callback_data=f"appt:pno:{absence.id}"),
+                InlineKeyboardButton(t.plain("No"), callback_data=ProofOfferNo(absence.id).pack()),
             ]
         ]
     )
@@ -906,110 +455,62 @@ async def offer_proof(update: Update, context: BotContext) -> bool:
     return True
 
 
-def our_flow_takes(context: BotContext, update: Update) -> bool:
-    """Whether this flow's conversation (in its own handler group) will take the update."""
-    for group in context.application.handlers.values():
-        for handler in group:
-            if isinstance(handler, ConversationHandler) and handler.name == NAME:
-                return handler.check_update(update) is not None
-    return False
-
-
-async def offered_proof(update: Update, context: BotContext) -> dict[str, Any] | None:
+async def offered_proof(
+    update: Update, context: BotContext, absence_id: int
+) -> dict[str, Any] | None:
     """The file offered as the proof of the appointment the button names; else refused."""
     if await access.require(update, context, Role.CLIENT) is None:
         return None
     offered = context.data.get(OFFERED)
-    absence_id = callback_id(update)
-    if not isinstance(offered, dict) or absence_id is None or offered.get("absence") != absence_id:
+    if not isinstance(offered, dict) or offered.get("absence") != absence_id:
         await refuse(update, context)
         return None
     return offered
 
 
-async def proof_confirmed(update: Update, context: BotContext) -> int | None:
+async def proof_confirmed(update: Update, context: BotContext) -> None:
     """«Yes, send it» on an offered proof."""
-    offered = await offered_proof(update, context)
-    if offered is None:
-        return None
-    absence = await own_approved_appointment(update, context, offered["absence"])
-    if absence is None:
-        return None
-    await close_buttons(update)
-    context.data.pop(OFFERED, None)
-    return await deliver_proof(update, context, absence, offered["file"], offered["method"])
-
-
-async def proof_refused(update: Update, context: BotContext) -> int | None:
-    """«No» on an offered proof: nothing is sent."""
-    if await offered_proof(update, context) is None:
-        return None
-    await close_buttons(update)
-    context.data.pop(OFFERED, None)
-    return await back_to_menu(update, context, context._("OK. I did not send it."))
-
-
-async def own_approved_appointment(
-    update: Update, context: BotContext, absence_id: int | None
-) -> Absence | None:
-    """The client's own approved appointment still awaiting its proof; else say why not."""
-    person = await access.require(update, context, Role.CLIENT)
-    if person is None:
-        return None
-    absence = await absences.get(context.services.db, absence_id) if absence_id else None
-    if absence is None or absence.client_id != person.id or absence.kind != AbsenceKind.APPOINTMENT:
-        await access.deny(update, context)
-        return None
-    if absence.proof_file_id is not None:
-        await close_buttons(update, keep=True)
-        await back_to_menu(update, context, context._("We already have your proof. Thank you!"))
-        return None
-    if absence.status != AbsenceStatus.APPROVED:
-        await close_buttons(update, keep=True)
-        await expired(update, context)
-        return None
-    return absence
-
-
-async def deliver_proof(
-    update: Update, context: BotContext, absence: Absence, file_id: str, method: str
-) -> int:
-    """Store the proof and send it on to the workplace contact(s) and the caseworker."""
-    services = context.services
+    press = ProofOfferYes.of(update)
+    assert press is not None
+    offered = await offered_proof(update, context, press.absence_id)
     person = context.person
-    assert person is not None
-    internship = (
-        await internships.get(services.db, absence.internship_id) if absence.internship_id else None
-    )
-    now = services.clock.now()
-    async with services.db.transaction():
-        if not await absences.set_proof(services.db, absence.id, file_id, method, now):
-            clear(context)
-            return await back_to_menu(
-                update, context, context._("We already have your proof. Thank you!")
-            )
-        await services.reminders.cancel(services, [PROOF_DUE], absence.id)
-        await audit.record(services.db, now, person.id, "absence.proof", "absence", absence.id)
-        if internship is not None:
-            recipients = await notify.employer_contacts(services, internship)
-            caseworker = await notify.caseworker_of(services, internship)
-            if caseworker is not None:
-                recipients.append(caseworker)
+    if offered is None or person is None:
+        return
+    try:
+        told = await absences.attach_proof(
+            context.services, person, press.absence_id, offered["file"], offered["method"]
+        )
+    except (NotAllowed, NotFound):
+        await access.deny(update, context)
+        return
+    except Refusal:
+        await close_buttons(update, keep=True)
+        context.data.pop(OFFERED, None)
+        await proof_no_longer_wanted(update, context, press.absence_id)
+        return
+    await close_buttons(update)
+    context.data.pop(OFFERED, None)
+    await back_to_menu(update, context, proof_thanks(context.translator, told))
 
-            def caption(t: Translator) -> str:
-                return t._(
-                    "📎 Proof of the appointment of {client} on {day}.",
-                    client=person.name,
-                    day=day_text(t, absence.day),
-                )
 
-            await forward_file(services, recipients, method, file_id, caption, "appointment")
-    clear(context)
-    return await back_to_menu(
-        update,
-        context,
-        context._("✅ Thank you! We sent your proof to your workplace and your caseworker."),
-    )
+async def proof_refused(update: Update, context: BotContext) -> None:
+    """«No» on an offered proof: nothing is sent."""
+    press = ProofOfferNo.of(update)
+    assert press is not None
+    if await offered_proof(update, context, press.absence_id) is None:
+        return
+    await close_buttons(update)
+    context.data.pop(OFFERED, None)
+    await back_to_menu(update, context, context._("OK. I did not send it."))
+
+
+async def proof_no_longer_wanted(update: Update, context: BotContext, absence_id: int) -> None:
+    """The proof came already, or the appointment is no longer approved."""
+    standing = await absences.standing(context.services, absence_id)
+    if standing is not None and standing.has_proof:
+        await back_to_menu(update, context, context._(PROOF_ALREADY_SENT))
+    else:
+        await flows.expired(update, context)
 
 
 # Leaving
@@ -1017,95 +518,70 @@ async def deliver_proof(
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel or the Cancel button: nothing is sent."""
-    await close_buttons(update)
-    declining = DECLINING in context.data
-    clear(context)
-    if context.person is None:
-        return ConversationHandler.END
-    if declining:
-        return await back_to_menu(update, context, context._("Stopped. The request is still open."))
-    return await back_to_menu(update, context, context._(flows.NOTHING_SENT))
+    return await flows.stop(update, context, FLOW, context._(flows.NOTHING_SENT))
 
 
 async def end_silently(update: Update, context: BotContext) -> int:
     """Another menu button or command: leave this flow so the next one can start."""
-    clear(context)
-    return ConversationHandler.END
+    return flows.leave(context, FLOW)
 
 
 async def expired(update: Update, context: BotContext) -> int:
     """A step that no longer fits: forget the request in progress, start again."""
-    clear(context)
+    context.data.pop(FLOW, None)
     return await flows.expired(update, context)
-
-
-def clear(context: BotContext) -> None:
-    for key in (FLOW, DECLINING, PROOF_FOR, OFFERED):
-        context.data.pop(key, None)
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     text = typed_text(i18n)
     return [
         ConversationHandler(
-            entry_points=[
-                *menus.entry_points(i18n, Action.ABSENCE, ask_kind),
-                CallbackQueryHandler(approve, pattern=r"^appt:ok:\d{1,18}$"),
-                CallbackQueryHandler(ask_decline_reason, pattern=r"^appt:no:\d{1,18}$"),
-                CallbackQueryHandler(ask_proof, pattern=r"^appt:proof:\d{1,18}$"),
-                CallbackQueryHandler(proof_confirmed, pattern=r"^appt:pyes:\d{1,18}$"),
-                CallbackQueryHandler(proof_refused, pattern=r"^appt:pno:\d{1,18}$"),
-            ],
+            entry_points=menus.entry_points(i18n, Action.ABSENCE, ask_kind),
             states={
-                KIND: [
-                    CallbackQueryHandler(choose_kind, pattern=r"^appt:kind:\w+$"),
+                State.KIND: [
+                    CallbackQueryHandler(choose_kind, pattern=Kind.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
-                DAY: [
-                    CallbackQueryHandler(ask_day_text, pattern=r"^appt:day:other$"),
-                    CallbackQueryHandler(choose_day, pattern=r"^appt:day:[\d-]+$"),
+                State.DAY: [
+                    CallbackQueryHandler(ask_day_text, pattern=OtherDay.matches),
+                    CallbackQueryHandler(choose_day, pattern=Day.matches),
                     MessageHandler(text, type_day),
                 ],
-                SPAN: [
-                    CallbackQueryHandler(ask_span_text, pattern=r"^appt:span:other$"),
-                    CallbackQueryHandler(choose_span, pattern=r"^appt:span:\w+$"),
+                State.SPAN: [
+                    CallbackQueryHandler(ask_span_text, pattern=OtherSpan.matches),
+                    CallbackQueryHandler(choose_span, pattern=SpanChoice.matches),
                     MessageHandler(text, type_span),
                 ],
-                REMARK: [
-                    CallbackQueryHandler(no_remark, pattern=r"^appt:noremark$"),
+                State.REMARK: [
+                    CallbackQueryHandler(no_remark, pattern=NoRemark.matches),
                     MessageHandler(text, type_remark),
                     MessageHandler(filters.VOICE, voice_remark),
                 ],
-                CONFIRM: [
-                    CallbackQueryHandler(send_request, pattern=r"^appt:send$"),
+                State.CONFIRM: [
+                    CallbackQueryHandler(send_request, pattern=Send.matches),
                     MessageHandler(text, use_the_buttons),
-                ],
-                DECLINE_REASON: [
-                    CallbackQueryHandler(decline_without_reason, pattern=r"^appt:noreason$"),
-                    MessageHandler(text, decline_with_reason),
-                ],
-                PROOF: [
-                    MessageHandler(filters.PHOTO | filters.Document.ALL, receive_proof),
-                    MessageHandler(text, receive_proof),
                 ],
             },
             fallbacks=[
                 *menus.entry_points(i18n, Action.CANCEL, cancel),
-                CallbackQueryHandler(cancel, pattern=r"^appt:cancel$"),
+                CallbackQueryHandler(cancel, pattern=AppointmentCancel.matches),
                 MessageHandler(leaving(i18n), end_silently),
             ],
             name=NAME,
             persistent=True,
             per_message=False,
             allow_reentry=True,
-        )
+        ),
+        # The offered proof's answers: presses of a message outside the flow.
+        CallbackQueryHandler(proof_confirmed, pattern=ProofOfferYes.matches),
+        CallbackQueryHandler(proof_refused, pattern=ProofOfferNo.matches),
     ]
 
 
 # Helpers
 
 
-async def still_client(update: Update, context: BotContext) -> bool:
+def still_client(context: BotContext) -> bool:
     """Whether the person behind the update is (still) a client."""
     person = context.person
     return person is not None and person.role == Role.CLIENT
@@ -1123,11 +599,6 @@ async def flow_internship(context: BotContext) -> Internship | None:
     return internship
 
 
-def day_text(t: Translator, day: date) -> str:
-    """The full date ("maandag 30 november 2026") in the person's language."""
-    return t.date(day)
-
-
 def day_label(t: Translator, day: date, today: date) -> str:
     """A day button: today, tomorrow, or the weekday and date."""
     short = format_skeleton("MMMEd", day, locale=t.locale)
@@ -1138,19 +609,7 @@ def day_label(t: Translator, day: date, today: date) -> str:
     return short
 
 
-def span_text(t: Translator, start: time, end: time) -> str:
-    """A time span in the person's language ("9:00–11:30")."""
-    return f"{t.time(start)}–{t.time(end)}"
-
-
-def absence_span(t: Translator, absence: Absence) -> str:
-    """The appointment's time span, or "" when it has none."""
-    if absence.start_time and absence.end_time:
-        return span_text(t, absence.start_time, absence.end_time)
-    return ""
-
-
-def span_times(internship: Internship, span: str) -> tuple[time, time] | None:
+def span_times(internship: Internship, span: Span) -> tuple[time, time] | None:
     """The times of "whole", "morning" or "afternoon" on the client's schedule."""
     start, end = internship.schedule.start, internship.schedule.end
     if span == "whole":
@@ -1159,6 +618,4 @@ def span_times(internship: Internship, span: str) -> tuple[time, time] | None:
         return None
     if span == "morning":
         return start, NOON
-    if span == "afternoon":
-        return NOON, end
-    return None
+    return NOON, end

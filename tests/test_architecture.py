@@ -32,8 +32,6 @@ KNOWN: set[tuple[str, str]] = {
     ("conversations.caseload", "conversations.new_internship"),
     ("conversations.certificate", "conversations.appointment"),
     ("conversations.export", "conversations.caseload"),
-    ("conversations.no_show", "conversations.appointment"),
-    ("conversations.no_show", "conversations.late"),
     ("conversations.sick_notices", "conversations.certificate"),
     ("conversations.sick_report", "conversations.certificate"),
     ("conversations.sick_report", "conversations.sick_notices"),

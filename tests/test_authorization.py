@@ -6,9 +6,9 @@ waiting for the workplace, so every kind of id exists in both: A's objects have
 id 1 in their table, B's id 2.
 
 - Every button the bot can make that carries an id (learned from the handlers'
-  patterns and from the code's callback data) is pressed with B's id by A's people,
-  by a client without an internship and by a stranger: nothing in the database
-  changes and they get an answer.
+  patterns, the button families and the code's callback data) is pressed with B's
+  id by A's people, by a client without an internship and by a stranger: nothing in
+  the database changes and they get an answer.
 - Every menu command and button of a role is sent by every other role: the flow
   does not start and nothing changes.
 - Certificates reach only the contact and the caseworker of that internship.
@@ -16,16 +16,20 @@ id 1 in their table, B's id 2.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+import typing
 from datetime import date, datetime, time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import menus
+from bot.callbacks import FAMILIES
 from bot.store import absences, people, sick_reports
 from bot.store.absences import AbsenceKind, AbsenceStatus, Category, NewAbsence
 from bot.store.models import Role
@@ -88,9 +92,36 @@ def from_code(number: str) -> set[str]:
     return found
 
 
+def from_codecs(number: str) -> set[str]:
+    """Callback data of every button family (`bot.callbacks`) with an id, `number` for
+    every whole number in it."""
+    found = set()
+    for prefix, family in FAMILIES.items():
+        if prefix.startswith("test:"):
+            continue
+        hints = typing.get_type_hints(family)
+        kinds = [hints[f.name] for f in dataclasses.fields(family)]  # type: ignore[arg-type]
+        if int in kinds or int | None in kinds:
+            found.add(family(*(a_value(kind, int(number)) for kind in kinds)).pack())
+    return found
+
+
+def a_value(kind: Any, number: int) -> Any:
+    """A value of a button field's type: `number` for a whole number."""
+    if kind is int or kind == int | None:
+        return number
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return next(iter(kind))
+    if typing.get_origin(kind) is Literal:
+        return typing.get_args(kind)[0]
+    if kind is date:
+        return date(2026, 12, 1)
+    return "x"
+
+
 def id_buttons(bot: BotHarness, number: str) -> list[str]:
     """Every callback data the bot could make that names an object by `number`."""
-    data = from_code(number)
+    data = from_code(number) | from_codecs(number)
     for group in bot.app.handlers.values():
         for handler in all_handlers(group):
             if isinstance(handler, CallbackQueryHandler) and isinstance(
