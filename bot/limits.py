@@ -8,12 +8,12 @@ tapping wait behind a Thursday fan-out of 10,000 reminders, so sends are sorted
 into lanes:
 
 - `Lane.REPLY`: replies and edits to a person acting right now. Limited only per
-  chat (a burst, then about one a second); they count towards the overall rate
-  but never wait for it.
+  chat (a burst the size of a whole flow, then about one a second); they count
+  towards the overall rate but never wait for it.
 - `Lane.URGENT`: notifications that cannot wait (an accident, a sick report, a
   negative evaluation): before bulk whenever both wait for the overall rate.
 - `Lane.BULK`: reminders, digests, other notifications: what is left of the
-  overall rate.
+  overall rate, counted as Telegram counts it: sends in any sliding second.
 
 A 429 with `retry_after` pauses exactly what Telegram asked to pause: the chat
 (`pause_chat`), or every send (`pause_all`) when the bot as a whole is limited.
@@ -24,6 +24,7 @@ rule is tested on a fake clock: times are seconds on any monotonic clock.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -38,20 +39,37 @@ class Lane(IntEnum):
 
 @dataclass(frozen=True)
 class LimitSettings:
-    # Overall: a bucket of `overall_burst` refilled at `overall_rate` a second, so no
-    # sliding second holds more than burst + rate (1.2 + 28.8 = 30). The small bucket
-    # absorbs the event loop's lateness; with none, sends every 1/29 s reached 27.7/s.
-    overall_rate: float = 28.8
-    overall_burst: float = 1.2
-    # How far replies may run the overall bucket into debt (one second's worth):
-    # bulk resumes at most this long after a rush of replies ends.
-    overall_debt: float = 28.8
-    # One chat: a burst of a few, then about one a second.
+    # Overall: at most this many sends in any sliding second, counted as Telegram does
+    # (29, not 30: a send leaves here a moment before Telegram counts it).
+    overall_per_second: int = 29
+    # One chat: a burst of a whole flow (a person tapping through a sick report needs
+    # about a dozen replies and edits), then about one a second.
     chat_rate: float = 1.0
-    chat_burst: float = 4.0
+    chat_burst: float = 12.0
     # Groups (negative chat ids): 20 a minute.
     group_rate: float = 20 / 60
     group_burst: float = 3.0
+
+
+class _Window:
+    """The moments of the sends of the last second, oldest first."""
+
+    __slots__ = ("limit", "moments")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.moments: deque[float] = deque()
+
+    def ready_at(self, now: float) -> float:
+        while self.moments and self.moments[0] <= now - 1.0:
+            self.moments.popleft()
+        if len(self.moments) < self.limit:
+            return now
+        # When the oldest of the last `limit` sends has left the window.
+        return self.moments[len(self.moments) - self.limit] + 1.0 + 1e-3
+
+    def add(self, now: float) -> None:
+        self.moments.append(now)
 
 
 class _Bucket:
@@ -72,8 +90,8 @@ class _Bucket:
         level = self.level(now)
         return now if level >= 1.0 else now + (1.0 - level) / self.rate
 
-    def take(self, now: float, floor: float = 0.0) -> None:
-        self.tokens = max(self.level(now) - 1.0, floor)
+    def take(self, now: float) -> None:
+        self.tokens = self.level(now) - 1.0
         self.stamp = max(now, self.stamp)
 
     def full(self, now: float) -> bool:
@@ -86,7 +104,7 @@ class Limits:
     def __init__(self, settings: LimitSettings | None = None, enabled: bool = True) -> None:
         self.settings = settings or LimitSettings()
         self.enabled = enabled
-        self._overall: _Bucket | None = None
+        self._overall = _Window(self.settings.overall_per_second)
         self._chats: dict[int, _Bucket] = {}
         self._chat_paused: dict[int, float] = {}
         self._all_paused = 0.0
@@ -100,7 +118,7 @@ class Limits:
             moment = max(moment, self._chat_paused.get(chat_id, 0.0))
             moment = max(moment, self._chat(chat_id, now).ready_at(moment))
         if lane is not Lane.REPLY:
-            moment = max(moment, self._overall_bucket(now).ready_at(moment))
+            moment = max(moment, self._overall.ready_at(moment))
         return moment
 
     def take(self, chat_id: int | None, lane: Lane, now: float) -> None:
@@ -109,9 +127,8 @@ class Limits:
             return
         if chat_id is not None:
             self._chat(chat_id, now).take(now)
-        # Replies count towards the overall rate, running it into debt if they must.
-        floor = -self.settings.overall_debt if lane is Lane.REPLY else 0.0
-        self._overall_bucket(now).take(now, floor)
+        # Replies count towards the overall rate too, though they never wait for it.
+        self._overall.add(now)
 
     def pause_chat(self, chat_id: int, until: float) -> None:
         """Nothing goes to this chat before `until` (Telegram's retry_after for it)."""
@@ -142,9 +159,3 @@ class Limits:
             burst = s.group_burst if group else s.chat_burst
             bucket = self._chats[chat_id] = _Bucket(rate, burst, now)
         return bucket
-
-    def _overall_bucket(self, now: float) -> _Bucket:
-        if self._overall is None:
-            s = self.settings
-            self._overall = _Bucket(s.overall_rate, s.overall_burst, now)
-        return self._overall
