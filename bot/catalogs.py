@@ -84,7 +84,9 @@ def update() -> None:
             if path.is_file():
                 catalog = _read(path, language)
             else:
-                catalog = Catalog(locale=language, domain=domain, project="werkervaring-bot")
+                catalog = Catalog(
+                    locale=language, domain=domain, project="werkervaring-bot", fuzzy=False
+                )
             catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
             catalog.obsolete.clear()
             for message in catalog:

@@ -13,12 +13,11 @@
 - The next workday morning after an approved appointment the client is asked for
   a proof (`appointment_proof`); its button starts the upload of a photo or PDF,
   which goes to the workplace contact(s) and the caseworker.
-- `offer_proof`: a photo or PDF the client sends outside any flow (passed on by
-  the sick-report flow) is offered as the proof of an approved appointment.
+- A photo or PDF the client sends outside any flow is offered as the proof of an
+  approved appointment by `conversations.loose_files`.
 
 Callback data: `appt:ok:<id>`, `appt:no:<id>` (decide), `appt:proof:<id>` (start the
-proof upload), `appt:pyes:<id>` / `appt:pno:<id>` (an offered proof), and
-`appt:<step>:...` inside the client's flow.
+proof upload), and `appt:<step>:...` inside the client's flow.
 
 The other absence flows (`late`, `accident`, `no_show`) share the small helpers
 at the end of this module.
@@ -93,9 +92,6 @@ NOON = time(12, 0)
 FLOW = "appointment"
 DECLINING = "appointment_declining"
 PROOF_FOR = "appointment_proof_for"
-OFFERED = "appointment_offered"
-# The update whose photo this flow took as a proof (see `offer_proof`).
-PROOF_UPDATE = "appointment_proof_update"
 
 CATEGORIES: dict[Category, tuple[str, str]] = {
     Category.DOCTOR: ("🩺", N_("Doctor or hospital")),
@@ -850,7 +846,6 @@ async def receive_proof(update: Update, context: BotContext) -> int:
         else:
             await say(update, context, context._("Please send a photo or a PDF."))
         return PROOF
-    context.data[PROOF_UPDATE] = update.update_id
     absence_id = context.data.pop(PROOF_FOR, None)
     if absence_id is None:
         return await expired(update, context)
@@ -858,95 +853,6 @@ async def receive_proof(update: Update, context: BotContext) -> int:
     if absence is None:
         return ConversationHandler.END
     return await deliver_proof(update, context, absence, *proof)
-
-
-async def offer_proof(update: Update, context: BotContext) -> bool:
-    """A photo or PDF sent outside any flow: is it the proof of an approved appointment?
-
-    Called by the sick-report flow when the client has no open sick report. True when
-    we took care of it (asked whether it is the proof, or our own proof step takes
-    it), False (without answering) when the client has no appointment awaiting proof.
-    """
-    person = context.person
-    message = update.effective_message
-    if person is None or person.role != Role.CLIENT or message is None:
-        return False
-    if context.data.get(PROOF_UPDATE) == update.update_id or our_flow_takes(context, update):
-        # Our own proof step takes (or took) this file, in this flow's handler group.
-        return True
-    today = local_today(context.services)
-    waiting = await absences.awaiting_proof(
-        context.services.db, person.id, today - timedelta(days=PROOF_WINDOW_DAYS), today
-    )
-    if not waiting:
-        return False
-    proof = photo_or_pdf(message)
-    if proof is None:
-        # A proof is awaited, but this file is none we accept: it goes nowhere.
-        await message.reply_text(context._(files.NOT_ACCEPTED))
-        return True
-    absence = waiting[0]
-    file_id, method = proof
-    context.data[OFFERED] = {"absence": absence.id, "file": file_id, "method": method}
-    t = context.translator
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.plain(flows.YES_SEND_IT), callback_data=f"appt:pyes:{absence.id}"
-                ),
-                InlineKeyboardButton(t.plain("No"), callback_data=f"appt:pno:{absence.id}"),
-            ]
-        ]
-    )
-    await message.reply_text(
-        context._("Is this the proof of your appointment on {day}?", day=day_text(t, absence.day)),
-        reply_markup=keyboard,
-    )
-    return True
-
-
-def our_flow_takes(context: BotContext, update: Update) -> bool:
-    """Whether this flow's conversation (in its own handler group) will take the update."""
-    for group in context.application.handlers.values():
-        for handler in group:
-            if isinstance(handler, ConversationHandler) and handler.name == NAME:
-                return handler.check_update(update) is not None
-    return False
-
-
-async def offered_proof(update: Update, context: BotContext) -> dict[str, Any] | None:
-    """The file offered as the proof of the appointment the button names; else refused."""
-    if await access.require(update, context, Role.CLIENT) is None:
-        return None
-    offered = context.data.get(OFFERED)
-    absence_id = callback_id(update)
-    if not isinstance(offered, dict) or absence_id is None or offered.get("absence") != absence_id:
-        await refuse(update, context)
-        return None
-    return offered
-
-
-async def proof_confirmed(update: Update, context: BotContext) -> int | None:
-    """«Yes, send it» on an offered proof."""
-    offered = await offered_proof(update, context)
-    if offered is None:
-        return None
-    absence = await own_approved_appointment(update, context, offered["absence"])
-    if absence is None:
-        return None
-    await close_buttons(update)
-    context.data.pop(OFFERED, None)
-    return await deliver_proof(update, context, absence, offered["file"], offered["method"])
-
-
-async def proof_refused(update: Update, context: BotContext) -> int | None:
-    """«No» on an offered proof: nothing is sent."""
-    if await offered_proof(update, context) is None:
-        return None
-    await close_buttons(update)
-    context.data.pop(OFFERED, None)
-    return await back_to_menu(update, context, context._("OK. I did not send it."))
 
 
 async def own_approved_appointment(
@@ -1040,7 +946,7 @@ async def expired(update: Update, context: BotContext) -> int:
 
 
 def clear(context: BotContext) -> None:
-    for key in (FLOW, DECLINING, PROOF_FOR, OFFERED):
+    for key in (FLOW, DECLINING, PROOF_FOR):
         context.data.pop(key, None)
 
 
@@ -1053,8 +959,6 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                 CallbackQueryHandler(approve, pattern=r"^appt:ok:\d{1,18}$"),
                 CallbackQueryHandler(ask_decline_reason, pattern=r"^appt:no:\d{1,18}$"),
                 CallbackQueryHandler(ask_proof, pattern=r"^appt:proof:\d{1,18}$"),
-                CallbackQueryHandler(proof_confirmed, pattern=r"^appt:pyes:\d{1,18}$"),
-                CallbackQueryHandler(proof_refused, pattern=r"^appt:pno:\d{1,18}$"),
             ],
             states={
                 KIND: [

@@ -6,9 +6,9 @@ waiting for the workplace, so every kind of id exists in both: A's objects have
 id 1 in their table, B's id 2.
 
 - Every button the bot can make that carries an id (learned from the handlers'
-  patterns and from the code's callback data) is pressed with B's id by A's people,
-  by a client without an internship and by a stranger: nothing in the database
-  changes and they get an answer.
+  patterns, the code's callback data and the button families) is pressed with B's id
+  by A's people, by a client without an internship and by a stranger: nothing in
+  the database changes and they get an answer.
 - Every menu command and button of a role is sent by every other role: the flow
   does not start and nothing changes.
 - Certificates reach only the contact and the caseworker of that internship.
@@ -16,16 +16,20 @@ id 1 in their table, B's id 2.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+import typing
 from datetime import date, datetime, time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import menus
+from bot.callbacks import FAMILIES
 from bot.store import absences, people, sick_reports
 from bot.store.absences import AbsenceKind, AbsenceStatus, Category, NewAbsence
 from bot.store.models import Role
@@ -88,9 +92,38 @@ def from_code(number: str) -> set[str]:
     return found
 
 
+def sample(kind: Any, number: int) -> Any:
+    """A value of a button field's type: `number` for every id."""
+    args = typing.get_args(kind)
+    if type(None) in args:
+        [kind] = [a for a in args if a is not type(None)]
+        args = typing.get_args(kind)
+    if kind is int:
+        return number
+    if kind is date:
+        return date(2026, 12, 2)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return next(iter(kind))
+    if typing.get_origin(kind) is Literal:
+        return args[0]
+    return "x"
+
+
+def from_codecs(number: str) -> set[str]:
+    """The data of every button family (`bot.callbacks`), with `number` for every id."""
+    found = set()
+    for prefix, family in FAMILIES.items():
+        if prefix.startswith("test:"):
+            continue
+        hints = typing.get_type_hints(family)
+        fields = dataclasses.fields(family)  # type: ignore[arg-type]
+        found.add(family(*(sample(hints[f.name], int(number)) for f in fields)).pack())
+    return found
+
+
 def id_buttons(bot: BotHarness, number: str) -> list[str]:
     """Every callback data the bot could make that names an object by `number`."""
-    data = from_code(number)
+    data = from_code(number) | from_codecs(number)
     for group in bot.app.handlers.values():
         for handler in all_handlers(group):
             if isinstance(handler, CallbackQueryHandler) and isinstance(
