@@ -52,7 +52,7 @@ test: lint typecheck pytest
 
 # Refresh the templates from the code, then merge them into every language's catalog.
 extract: $(STAMP)
-	@mkdir -p locales/templates
+	@rm -rf locales/templates && mkdir -p locales/templates
 	@$(EXTRACT) --output-file locales/templates/bot.pot bot
 	@for d in $(CONVERSATIONS); do \
 		$(EXTRACT) --output-file locales/templates/$$d.pot conversations/$$d.py || exit 1; \

@@ -7,6 +7,8 @@ Families that only one conversation builds and handles live in that conversation
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Literal
 
 from bot.callbacks import Button
 
@@ -61,3 +63,56 @@ class ProofOfferNo(Button, prefix="appt:pno"):
 @dataclass(frozen=True)
 class AppointmentCancel(Button, prefix="appt:cancel"):
     """✖️ on every question of the appointment flows (request, decline reason, proof)."""
+
+
+# Sick reports (owner: the sick-report flows). The reminders of `bot.notices.sick_reports`
+# and the three sick conversations build these; the conversations press them. Data
+# strings as before the codecs, so buttons already in people's chats keep working.
+
+
+@dataclass(frozen=True)
+class SickLonger(Button, prefix="sick:longer"):
+    """📅 I am sick longer / 🤒 I am still sick: a new expected end for this report."""
+
+    report_id: int
+
+
+@dataclass(frozen=True)
+class SickBetter(Button, prefix="sick:better"):
+    """✅ I am better: the day back at work; closes this report."""
+
+    report_id: int
+
+
+@dataclass(frozen=True)
+class SickLength(Button, prefix="sick:len"):
+    """How long (or how much longer): days, a week, not known yet, or until a day."""
+
+    choice: Literal["1", "2", "3", "7", "unknown", "other"]
+
+
+@dataclass(frozen=True)
+class SickUntil(Button, prefix="sick:until"):
+    """The expected last sick day, from the day buttons."""
+
+    day: date
+
+
+@dataclass(frozen=True)
+class SickSend(Button, prefix="sick:send"):
+    """✅ Yes, send it: under every summary of the sick flows."""
+
+
+@dataclass(frozen=True)
+class SickAgain(Button, prefix="sick:again"):
+    """✏️ Change: ask again."""
+
+
+@dataclass(frozen=True)
+class SickCancel(Button, prefix="sick:cancel"):
+    """The Cancel button under every question of the sick flows."""
+
+
+@dataclass(frozen=True)
+class SickLater(Button, prefix="sick:later"):
+    """⏰ Later: the medical certificate comes later."""

@@ -8,6 +8,7 @@
 module to another (so from one gettext domain to another) keeps its translations.
 Before merging it reads every translation of every domain; after merging, an
 empty entry is filled with the same message's translation from another domain.
+The catalogs of a module that is gone are removed.
 
 `fill` reads `{"<message id>": {"<language>": "<text>", ...}, ...}` (a list of
 texts for a plural), for translators who work outside the .po files.
@@ -94,6 +95,12 @@ def update() -> None:
                     message.string = known[_key(message)]
                     message.flags.discard("fuzzy")
             _write(path, catalog)
+        # A module that is gone takes its catalog with it (its texts were carried over).
+        domains = {template.stem for template in templates}
+        for path in (LOCALES_DIR / language / "LC_MESSAGES").glob("*.po"):
+            if path.stem not in domains:
+                path.unlink()
+                path.with_suffix(".mo").unlink(missing_ok=True)
 
 
 def missing() -> int:

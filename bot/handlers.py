@@ -16,7 +16,7 @@ from telegram.ext import Application, BaseHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot import errors, fallback, gatekeeper, privacy
-from bot.actions import absences
+from bot.actions import absences, sick_reports
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
 from bot.i18n import I18n
 from bot.reminders import Reminders
@@ -26,7 +26,6 @@ from conversations import (
     appointment_decision,
     appointment_proof,
     caseload,
-    certificate,
     evaluation,
     evaluation_reminders,
     export,
@@ -35,11 +34,13 @@ from conversations import (
     info,
     language,
     late,
+    loose_files,
     my_internship,
     new_internship,
     no_show,
     notification_settings,
-    sick_notices,
+    sick_better,
+    sick_longer,
     sick_report,
     start,
 )
@@ -67,8 +68,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any], i1
 def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
     return [
         start.handlers(i18n),
-        # Early: its loose-file handler must see the later flows before they run.
-        sick_report.handlers(i18n),
+        # Before every flow: it asks them whether one waits for the file, before they run.
+        loose_files.handlers(i18n),
+        _sick_report(i18n),
         language.handlers(i18n),
         first_day.handlers(i18n),
         my_internship.handlers(i18n),
@@ -88,6 +90,15 @@ def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
     ]
 
 
+def _sick_report(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
+    """The sick report with the open report's sub-flows nested in it."""
+    sub_flows = [
+        sick_longer.conversation(i18n),
+        sick_better.conversation(i18n, certificate_step=sick_report.State.CERTIFICATE),
+    ]
+    return sick_report.handlers(i18n, sub_flows)
+
+
 def register_reminders(reminders: Reminders) -> None:
     """Every reminder kind and the internship planners (see `bot.reminders`)."""
     reminders.register(privacy.PURGE_KIND, privacy.scheduled_purge)
@@ -96,7 +107,4 @@ def register_reminders(reminders: Reminders) -> None:
     caseload.register_reminders(reminders)
     notification_settings.register_reminders(reminders)
     absences.register_reminders(reminders)
-    reminders.register(certificate.CLIENT_REMINDER, certificate.remind_client)
-    reminders.register(certificate.CASEWORKER_REMINDER, certificate.remind_caseworker)
-    reminders.register(sick_notices.END_CLIENT_REMINDER, sick_notices.ask_client_after_end)
-    reminders.register(sick_notices.END_CASEWORKER_REMINDER, sick_notices.tell_caseworker_no_news)
+    sick_reports.register_reminders(reminders)

@@ -46,4 +46,7 @@ def _only_leaves(handler: BaseHandler[Any, Any, Any], check: object) -> bool:
     if not isinstance(handler, ConversationHandler) or not isinstance(check, tuple):
         return False
     inner = check[2] if len(check) == 4 else None
+    if isinstance(inner, ConversationHandler):
+        # A nested conversation (`map_to_parent`): whether it only leaves.
+        return _only_leaves(inner, check[3])
     return isinstance(inner, MessageHandler) and isinstance(inner.filters, Leaving)

@@ -10,11 +10,8 @@ with ✅ Approve / ❌ Decline, the caseworker too.
 The decision is `conversations.appointment_decision`, the proof upload
 `conversations.appointment_proof`; the notifications and reminders are in
 `bot.notices.absences`.
-
-Also here for now: `offer_proof`, for a photo or PDF the client sends outside any
-flow (passed on by `conversations.certificate` when there is no open sick report):
-is it the proof of an approved appointment? It moves to the loose-file routing of
-the sick flows, which calls `bot.actions.absences.proof_wanted` and `attach_proof`.
+A photo or PDF sent outside any flow is offered as an awaited proof by
+`conversations.loose_files`.
 """
 
 from __future__ import annotations
@@ -34,14 +31,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, files, flows, menus, workdays
-from bot.absence_texts import PROOF_ALREADY_SENT, category_label, day_text, proof_thanks, span_text
+from bot import flows, menus, workdays
+from bot.absence_texts import category_label, day_text, span_text
 from bot.actions import absences
-from bot.actions.refusals import NotAllowed, NotFound, Refusal
-from bot.buttons import AppointmentCancel, ProofOfferNo, ProofOfferYes
+from bot.actions.refusals import Refusal
+from bot.buttons import AppointmentCancel
 from bot.callbacks import Button
 from bot.context import BotContext
-from bot.files import photo_or_pdf
 from bot.flows import (
     back_to_menu,
     cancel_button,
@@ -410,109 +406,6 @@ async def send_request(update: Update, context: BotContext) -> int:
     )
 
 
-# A file outside any flow: the proof? (until the loose-file routing takes it over)
-
-
-async def offer_proof(update: Update, context: BotContext) -> bool:
-    """A photo or PDF sent outside any flow: is it the proof of an approved appointment?
-
-    Called by the sick-report flow when the client has no open sick report (and no
-    later flow, like the proof step, takes the file: `certificate.loose_file` asks
-    first). True when we took care of it (asked whether it is the proof), False
-    (without answering) when the client has no appointment awaiting proof.
-    """
-    person = context.person
-    message = update.effective_message
-    if person is None or person.role != Role.CLIENT or message is None:
-        return False
-    services = context.services
-    absence_id = await absences.proof_wanted(services, person)
-    if absence_id is None:
-        return False
-    proof = photo_or_pdf(message)
-    if proof is None:
-        # A proof is awaited, but this file is none we accept: it goes nowhere.
-        await message.reply_text(context._(files.NOT_ACCEPTED))
-        return True
-    absence = await absences.proof_awaited(services, person, absence_id)
-    file_id, method = proof
-    context.data[OFFERED] = {"absence": absence.id, "file": file_id, "method": method}
-    t = context.translator
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.plain(flows.YES_SEND_IT), callback_data=ProofOfferYes(absence.id).pack()
-                ),
-                InlineKeyboardButton(t.plain("No"), callback_data=ProofOfferNo(absence.id).pack()),
-            ]
-        ]
-    )
-    await message.reply_text(
-        context._("Is this the proof of your appointment on {day}?", day=day_text(t, absence.day)),
-        reply_markup=keyboard,
-    )
-    return True
-
-
-async def offered_proof(
-    update: Update, context: BotContext, absence_id: int
-) -> dict[str, Any] | None:
-    """The file offered as the proof of the appointment the button names; else refused."""
-    if await access.require(update, context, Role.CLIENT) is None:
-        return None
-    offered = context.data.get(OFFERED)
-    if not isinstance(offered, dict) or offered.get("absence") != absence_id:
-        await refuse(update, context)
-        return None
-    return offered
-
-
-async def proof_confirmed(update: Update, context: BotContext) -> None:
-    """«Yes, send it» on an offered proof."""
-    press = ProofOfferYes.of(update)
-    assert press is not None
-    offered = await offered_proof(update, context, press.absence_id)
-    person = context.person
-    if offered is None or person is None:
-        return
-    try:
-        told = await absences.attach_proof(
-            context.services, person, press.absence_id, offered["file"], offered["method"]
-        )
-    except (NotAllowed, NotFound):
-        await access.deny(update, context)
-        return
-    except Refusal:
-        await close_buttons(update, keep=True)
-        context.data.pop(OFFERED, None)
-        await proof_no_longer_wanted(update, context, press.absence_id)
-        return
-    await close_buttons(update)
-    context.data.pop(OFFERED, None)
-    await back_to_menu(update, context, proof_thanks(context.translator, told))
-
-
-async def proof_refused(update: Update, context: BotContext) -> None:
-    """«No» on an offered proof: nothing is sent."""
-    press = ProofOfferNo.of(update)
-    assert press is not None
-    if await offered_proof(update, context, press.absence_id) is None:
-        return
-    await close_buttons(update)
-    context.data.pop(OFFERED, None)
-    await back_to_menu(update, context, context._("OK. I did not send it."))
-
-
-async def proof_no_longer_wanted(update: Update, context: BotContext, absence_id: int) -> None:
-    """The proof came already, or the appointment is no longer approved."""
-    standing = await absences.standing(context.services, absence_id)
-    if standing is not None and standing.has_proof:
-        await back_to_menu(update, context, context._(PROOF_ALREADY_SENT))
-    else:
-        await flows.expired(update, context)
-
-
 # Leaving
 
 
@@ -572,9 +465,6 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             per_message=False,
             allow_reentry=True,
         ),
-        # The offered proof's answers: presses of a message outside the flow.
-        CallbackQueryHandler(proof_confirmed, pattern=ProofOfferYes.matches),
-        CallbackQueryHandler(proof_refused, pattern=ProofOfferNo.matches),
     ]
 
 

@@ -103,3 +103,10 @@ def test_a_message_means_the_same_in_every_domain(language: str) -> None:
     assert not clashes, f"{language}: translated differently in different domains:\n" + "\n".join(
         clashes
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_catalog_is_marked_fuzzy(language: str) -> None:
+    """`pybabel compile` skips a catalog whose header is fuzzy: its flow would show English."""
+    fuzzy = [domain for domain in sorted(DOMAINS) if load(language, domain).fuzzy]
+    assert fuzzy == [], f"{language}: remove '#, fuzzy' above the header of {fuzzy}"

@@ -659,3 +659,90 @@ async def test_cancel_while_changing_an_open_report(bot: BotHarness, steps: list
     [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
     assert stored.expected_last_day == date(2026, 12, 2)
     assert await outbox_kinds(bot) == sent_before
+
+
+# One sick flow at a time: sick longer and I am better are nested in the sick report
+
+
+async def test_a_flow_left_for_another_does_not_take_its_buttons(bot: BotHarness) -> None:
+    at(bot, 2026, 12, 1, 7, 30)
+    w = await factories.world(bot)
+    samir = w.client_chat
+    await report(samir)
+    await samir.press("⏰ Later")
+    await samir.send(SICK)
+    hub = samir.last
+    await samir.press("📅 Ik ben langer ziek")
+    await samir.press("1 dag langer")
+    prolong_summary = samir.last
+    assert "Tot: donderdag 3 december" in prolong_summary.text
+    # Before confirming, the client says they are better after all (the hub's button).
+    await samir.press_data("sick:better:1", hub)
+    await samir.press("Morgen")
+    assert "Je gaat terug werken op woensdag 2 december." in samir.last_text
+    await samir.press(SEND)
+    closed = await sick_reports.get(bot.services.db, 1)
+    assert closed is not None and closed.recovered_on == date(2026, 12, 2)
+    assert closed.expected_last_day == date(2026, 12, 2)
+    assert "Samir El Amrani is beter." in w.employer_chat.last_text
+    assert not any("langer ziek" in text for text in w.employer_chat.texts)
+    # The left flow's Yes does nothing any more.
+    await samir.press_data("sick:send", prolong_summary)
+    assert "verlopen" in bot.fake.calls_of("answerCallbackQuery")[-1].params["text"]
+    closed_again = await sick_reports.get(bot.services.db, 1)
+    assert closed_again == closed
+
+
+async def test_the_sick_button_inside_a_sub_flow_starts_over(bot: BotHarness) -> None:
+    at(bot, 2026, 12, 1, 7, 30)
+    w = await factories.world(bot)
+    samir = w.client_chat
+    await report(samir, length="1 week")
+    await samir.press("⏰ Later")
+    await samir.send(SICK)
+    await samir.press("✅ Ik ben beter")
+    await samir.press("📅 Een andere dag")
+    await samir.send(SICK)
+    assert "Wat wil je doen?" in samir.last_text
+    # A typed day is no answer to the open report's question: the left flow ignores it.
+    replies = await samir.send("4/12")
+    assert [m.text for m in replies] == ["Kies een van de knoppen hierboven."]
+    [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
+    assert stored.is_open and stored.expected_last_day == date(2026, 12, 7)
+
+
+async def test_an_unknown_command_inside_a_sub_flow_is_answered(bot: BotHarness) -> None:
+    at(bot, 2026, 12, 1, 7, 30)
+    w = await factories.world(bot)
+    samir = w.client_chat
+    await report(samir)
+    await samir.press("⏰ Later")
+    await samir.send(SICK)
+    await samir.press("📅 Ik ben langer ziek")
+    replies = await samir.send("/doesnotexist")
+    assert len(replies) == 1 and "begreep ik niet" in replies[0].text
+    await samir.press_data("sick:len:2")
+    [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
+    assert stored.expected_last_day == date(2026, 12, 2)
+
+
+async def test_the_reminders_buttons_start_the_sub_flows_outside_any_flow(
+    bot: BotHarness,
+) -> None:
+    at(bot, 2026, 12, 1, 7, 30)
+    w = await factories.world(bot)
+    samir = w.client_chat
+    await report(samir, length="1 dag")
+    await samir.press("⏰ Later")
+    await bot.advance_to(datetime(2026, 12, 2, 9, 0, tzinfo=BRUSSELS))
+    question = samir.last
+    await samir.press_data(question.inline_buttons[0]["callback_data"], question)
+    assert "Op welke dag ga je terug werken?" in samir.last_text
+    await samir.press("Vandaag")
+    await samir.press(SEND)
+    # A day was missed and no certificate is in: the sick report's certificate step.
+    assert "Heb je je medisch attest?" in samir.last_text
+    replies = await samir.send("ik heb geen attest")
+    assert "Stuur een foto van je medisch attest" in replies[0].text
+    replies = await samir.send("/cancel")
+    assert [m.text for m in replies] == ["Oké. Als je het hebt, stuur dan gewoon de foto hier."]
