@@ -227,6 +227,7 @@ class Outbox:
             now = self._now()
             if head is None or self._blocked_until(chat_id, head, now) > now:
                 break
+            self.limits.take(chat_id, Lane(head.lane), now)
             chat.busy = True
             try:
                 if await self._send(bot, head):
@@ -346,6 +347,8 @@ class Outbox:
             if moment > now:
                 heapq.heappush(self._later, (moment, chat_id))
                 continue
+            # Counted now, at the pick: several sends start in the same instant.
+            self.limits.take(chat_id, Lane(head.lane), now)
             return chat_id
         return None
 
@@ -410,8 +413,6 @@ class Outbox:
         """Try the message once; True when Telegram has it (or its work is done)."""
         if message.recipient_id is not None and not await self._still_theirs(message):
             return False
-        lane = Lane(message.lane)
-        self.limits.take(message.chat_id, lane, self._now())
         try:
             result = await call(bot, message.method, from_payload(message.payload))
         except TelegramError as exc:

@@ -8,7 +8,9 @@ every figure below is exact and the tests take no real time.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -99,6 +101,34 @@ async def test_bulk_alone_reaches_95_percent_of_30_a_second_and_never_more(
     rate = len(times) / (times[-1] - times[0])
     assert rate >= 0.95 * OVERALL
     assert most_in_any_window(times, 1.0) <= OVERALL
+
+
+async def test_the_background_sender_starts_no_more_sends_at_once_than_the_limit_allows(
+    bot: BotHarness,
+) -> None:
+    """Sends run side by side: each is counted when it is started, not when it is done."""
+    sim = Simulation(bot)
+    people_ = await recipients(bot, 100)
+    await sim.bulk(people_)
+    stop = asyncio.Event()
+    sender = asyncio.create_task(sim.outbox.run(bot.app.bot, stop))
+    try:
+        # The fake clock stands still: one instant's worth goes out, and no more can.
+        await wait_until(lambda: len(bot.fake.messages) >= 29)
+    finally:
+        stop.set()
+        await sender
+    assert len(bot.fake.messages) == 29
+
+
+async def wait_until(condition: Callable[[], bool]) -> None:
+    """Yield to the sender until `condition` holds (no time passes on the fake clock)."""
+
+    async def poll() -> None:
+        while not condition():  # noqa: ASYNC110 (a turn of the loop, not a wait for time)
+            await asyncio.sleep(0)
+
+    await asyncio.wait_for(poll(), 10)
 
 
 async def test_replies_to_20_chats_during_a_fan_out_go_out_first(bot: BotHarness) -> None:
