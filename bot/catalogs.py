@@ -84,7 +84,10 @@ def update() -> None:
             if path.is_file():
                 catalog = _read(path, language)
             else:
-                catalog = Catalog(locale=language, domain=domain, project="werkervaring-bot")
+                # Not fuzzy: `pybabel compile` skips a fuzzy catalog, texts and all.
+                catalog = Catalog(
+                    locale=language, domain=domain, project="werkervaring-bot", fuzzy=False
+                )
             catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
             catalog.obsolete.clear()
             for message in catalog:

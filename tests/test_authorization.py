@@ -16,16 +16,20 @@ id 1 in their table, B's id 2.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+import typing
 from datetime import date, datetime, time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import menus
+from bot.callbacks import FAMILIES
 from bot.store import absences, people, sick_reports
 from bot.store.absences import AbsenceKind, AbsenceStatus, Category, NewAbsence
 from bot.store.models import Role
@@ -88,9 +92,36 @@ def from_code(number: str) -> set[str]:
     return found
 
 
+def from_codecs(number: str) -> set[str]:
+    """Callback data of the codec families (`bot.callbacks`) that carry a number, with
+    `number` for every one (and a valid value for every other field)."""
+    found = set()
+    for prefix, family in FAMILIES.items():
+        hints = typing.get_type_hints(family)
+        kinds = [hints[f.name] for f in dataclasses.fields(family)]  # type: ignore[arg-type]
+        if prefix.startswith("test:") or not any(int in (k, *typing.get_args(k)) for k in kinds):
+            continue
+        found.add(family(*(_value(kind, number) for kind in kinds)).pack())
+    return found
+
+
+def _value(kind: Any, number: str) -> Any:
+    """`number` for a number, else a valid value of the field's type."""
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    if kind is int or int in args:
+        return int(number)
+    if len(args) == 1 and typing.get_origin(kind) is not Literal:
+        return _value(args[0], number)
+    if typing.get_origin(kind) is Literal:
+        return args[0]
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return next(iter(kind))
+    return date(2026, 12, 1) if kind is date else "x"
+
+
 def id_buttons(bot: BotHarness, number: str) -> list[str]:
     """Every callback data the bot could make that names an object by `number`."""
-    data = from_code(number)
+    data = from_code(number) | from_codecs(number)
     for group in bot.app.handlers.values():
         for handler in all_handlers(group):
             if isinstance(handler, CallbackQueryHandler) and isinstance(
