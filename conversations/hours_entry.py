@@ -157,11 +157,10 @@ async def resume(update: Update, context: BotContext) -> State | int | None:
 
 
 async def go_on(update: Update, context: BotContext, sheet: Sheet, draft: Draft) -> State:
-    """The next question of the draft: a day, the total, or the summary when complete."""
+    """The next question of the draft: a day, the summary when every day is given, or
+    (in total) the total, asked again."""
     if not draft.per_day:
-        if draft.total is None:
-            return await ask_total(update, context, sheet)
-        return await show_summary(update, context, sheet, draft)
+        return await ask_total(update, context, sheet)
     if len(draft.days or {}) >= len(sheet.days):
         return await show_summary(update, context, sheet, draft)
     draft.index = min(draft.index, len(sheet.days) - 1)
