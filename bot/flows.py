@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler, filters
 
 from bot import access, menus
+from bot.callbacks import Button
 from bot.context import BotContext
 from bot.i18n import N_, I18n
 from bot.menus import Action, AnyMenuButton
@@ -176,6 +177,15 @@ async def refuse(update: Update, context: BotContext) -> None:
     await access.deny(update, context, access.EXPIRED)
 
 
+async def button_expired(update: Update, context: BotContext) -> None:
+    """A button that does not stand for this step (an old one, or forged): say so on the
+    button, and change nothing. A conversation handler that returns this None stays in
+    its step."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.translator.plain(BUTTON_EXPIRED), show_alert=True)
+
+
 async def use_the_buttons(update: Update, context: BotContext) -> None:
     """Typed text where a button is expected: say so, change nothing."""
     await say(update, context, context._("Please use the buttons above."))
@@ -216,13 +226,13 @@ async def remove_buttons(message: Any) -> None:
             await message.edit_reply_markup(reply_markup=None)
 
 
-def resume_buttons(context: BotContext, data_prefix: str) -> InlineKeyboardMarkup:
-    """Continue a saved draft (`<prefix>:resume`) or throw it away (`<prefix>:restart`)."""
+def resume_buttons(context: BotContext, resume: Button, restart: Button) -> InlineKeyboardMarkup:
+    """Continue a saved draft (`resume`) or throw it away (`restart`)."""
     t = context.translator
     return InlineKeyboardMarkup(
         [
-            [button(t.plain("▶️ Continue where you stopped"), f"{data_prefix}:resume")],
-            [button(t.plain("🔁 Start again"), f"{data_prefix}:restart")],
+            [button(t.plain("▶️ Continue where you stopped"), resume.pack())],
+            [button(t.plain("🔁 Start again"), restart.pack())],
         ]
     )
 

@@ -17,6 +17,8 @@ from telegram.warnings import PTBUserWarning
 
 from bot import errors, fallback, gatekeeper, privacy
 from bot.actions import absences, sick_reports
+from bot.actions import evaluations as evaluation_actions
+from bot.actions import first_day as first_day_actions
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
 from bot.i18n import I18n
 from bot.reminders import Reminders
@@ -27,10 +29,10 @@ from conversations import (
     appointment_proof,
     caseload,
     evaluation,
-    evaluation_reminders,
     export,
     first_day,
     hours,
+    hours_entry,
     info,
     language,
     late,
@@ -80,6 +82,7 @@ def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
         notification_settings.handlers(i18n),
         export.handlers(i18n),
         hours.handlers(i18n),
+        hours_entry.handlers(i18n),
         evaluation.handlers(i18n),
         late.handlers(i18n),
         appointment.handlers(i18n),
@@ -102,8 +105,8 @@ def _sick_report(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
 def register_reminders(reminders: Reminders) -> None:
     """Every reminder kind and the internship planners (see `bot.reminders`)."""
     reminders.register(privacy.PURGE_KIND, privacy.scheduled_purge)
-    evaluation_reminders.register_reminders(reminders)
-    first_day.register_reminders(reminders)
+    evaluation_actions.register_reminders(reminders)
+    first_day_actions.register_reminders(reminders)
     caseload.register_reminders(reminders)
     notification_settings.register_reminders(reminders)
     absences.register_reminders(reminders)

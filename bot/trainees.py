@@ -7,9 +7,14 @@ is checked again on the server (callback data can be forged).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from telegram import InlineKeyboardButton, Update
 
 from bot import access
+from bot.actions.refusals import Refusal
+from bot.callbacks import Button
 from bot.context import BotContext
 from bot.flows import button, callback_id, close_buttons
 from bot.i18n import N_
@@ -18,6 +23,8 @@ from bot.store import internships, people, workplaces
 from bot.store.models import Internship, Person, Role
 
 NO_TRAINEE = N_("There is no trainee in an internship with you now.")
+
+T = TypeVar("T")
 
 
 async def employer_and_trainees(
@@ -58,6 +65,27 @@ async def employer_internship(
     return person, internship
 
 
+async def as_employer(
+    update: Update,
+    context: BotContext,
+    internship_id: int | None,
+    action: Callable[[Person, int], Awaitable[T]],
+) -> T | None:
+    """`action(person, internship_id)` for the employer contact behind the update: its
+    result, or None after a short refusal (not an employer contact, no internship, or the
+    action refused: another workplace's trainee, an internship no longer open, ...)."""
+    person = await access.require(update, context, Role.EMPLOYER)
+    if person is None:
+        return None
+    try:
+        if internship_id is not None:
+            return await action(person, internship_id)
+    except Refusal:
+        pass
+    await access.deny(update, context)
+    return None
+
+
 async def picked(update: Update, context: BotContext) -> Internship | None:
     """The internship of a pressed trainee button (`…:<id>`) once checked; its buttons closed.
 
@@ -85,13 +113,15 @@ async def workplace_name(services: Services, internship: Internship) -> str:
 async def trainee_rows(
     services: Services,
     trainees: list[Internship],
-    data_prefix: str,
+    data: str | Callable[[int], Button],
     done: frozenset[int] = frozenset(),
 ) -> list[list[InlineKeyboardButton]]:
-    """One button per trainee, `<data_prefix><internship id>`; ✅ before those in `done`."""
+    """One button per trainee, `data(internship id)` (or `<data><internship id>`); ✅ before
+    those in `done`."""
     rows = []
     for internship in trainees:
         mark = "✅ " if internship.id in done else ""
         name = await client_name(services, internship)
-        rows.append([button(mark + name, f"{data_prefix}{internship.id}")])
+        pressed = f"{data}{internship.id}" if isinstance(data, str) else data(internship.id).pack()
+        rows.append([button(mark + name, pressed)])
     return rows

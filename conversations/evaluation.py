@@ -1,29 +1,23 @@
 """Evaluation: the workplace fills in the evaluation form, the caseworker gets it at once.
 
-The form of OCMW Antwerpen (article 60 §7): every area scored on one of four
-levels, a remark required for "problematic", then the overall result. A less
+The form of OCMW Antwerpen (`bot.evaluation_form`): every area scored on one of
+four levels, a remark required for "problematic", then the overall result. A less
 favourable or negative result needs the bottlenecks (typed or a voice message).
 Optionally a photo or PDF of the paper form. Every answer is saved at once as a
-draft, so a busy employer can stop and later "continue where you stopped"; only
-the confirmed summary is submitted.
+draft (`bot.actions.evaluations`), so a busy employer can stop and later "continue
+where you stopped"; only the confirmed summary is sent. Who hears what then:
+`bot.notices.evaluations` (the client never sees the scores).
 
-On submission: the internship becomes 'evaluated' with its outcome, the caseworker
-gets the evaluation in their language (favourable: plan the contract signing; less
-favourable: urgent, with the bottlenecks; negative: urgent, second chance at
-another workplace), and the client is told kindly that it was received; the
-client never sees the scores.
-
-The areas and levels are configuration: `locales/evaluation_form.toml`.
-Entry: the 📝 menu button, /evaluation, or a `eval:start:<internship id>` button.
-State diagram: `conversations/evaluation.mmd`.
+Entry: the 📝 menu button, /evaluation, or a trainee's `eval:start:<internship id>`
+button (the evaluation reminders carry one). State diagram: `conversations/evaluation.mmd`.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -35,39 +29,34 @@ from telegram.ext import (
     filters,
 )
 
-from bot import files, flows, menus, notify, trainees
+from bot import access, files, flows, menus, trainees
+from bot.actions import evaluations as actions
+from bot.actions.evaluations import Sheet
+from bot.actions.refusals import InvalidValue, Refusal
+from bot.buttons import EvaluationStart, HoursStart
+from bot.callbacks import Button
 from bot.context import BotContext
-from bot.flows import (
-    back_to_menu,
-    button,
-    close_buttons,
-    end_silently,
-    leaving,
-    resume_buttons,
-    say,
-    typed_answer,
-    typed_text,
+from bot.evaluation_form import (
+    MAX_BOTTLENECKS,
+    MAX_REMARK,
+    Step,
+    bottlenecks_line,
+    load_form,
+    next_step,
+    score_lines,
 )
-from bot.i18n import LOCALES_DIR, N_, REFERENCE_LANGUAGE, I18n, Translator
+from bot.flows import back_to_menu, button, close_buttons, end_silently, leaving, say, typed_answer
+from bot.i18n import N_, I18n
 from bot.menus import Action
-from bot.notify import Audience
-from bot.store import audit, internships, people, workplaces
-from bot.store import evaluations as store
-from bot.store import hours as hours_store
-from bot.store.evaluations import Evaluation, FormMethod, Outcome, Score
-from bot.store.models import Internship, InternshipStatus, Person
-from bot.trainees import client_name, employer_internship
-
-# Conversation states.
-CHOOSE_TRAINEE, RESUME, AREA, REMARK, OUTCOME, BOTTLENECKS, FORM, SUMMARY, PICK_AREA = range(9)
+from bot.services import Services
+from bot.store import people
+from bot.store.evaluations import Evaluation, FormMethod, Outcome
+from bot.store.models import Person
 
 DATA_KEY = "evaluation"
-FORM_PATH = LOCALES_DIR / "evaluation_form.toml"
-MAX_REMARK = 500
-MAX_BOTTLENECKS = 2000
-# Long remarks and bottlenecks are cut in the summary and the caseworker's message so
-# that seven remarks and the bottlenecks stay within Telegram's 4096 characters.
-REMARK_IN_NOTIFICATION = 120
+# Long remarks and bottlenecks are cut in the summary so that seven remarks and the
+# bottlenecks stay within Telegram's 4096 characters.
+REMARK_IN_SUMMARY = 120
 BOTTLENECKS_IN_SUMMARY = 1500
 
 OUTCOME_LABELS = {
@@ -77,90 +66,102 @@ OUTCOME_LABELS = {
 }
 
 
-# The form (configuration)
+class State(StrEnum):
+    CHOOSE_TRAINEE = "choose_trainee"
+    RESUME = "resume"
+    AREA = "area"
+    REMARK = "remark"
+    OUTCOME = "outcome"
+    BOTTLENECKS = "bottlenecks"
+    FORM = "form"
+    SUMMARY = "summary"
+    PICK_AREA = "pick_area"
 
 
 @dataclass(frozen=True)
-class FormItem:
-    """An area or a level of the form, with its label in every shipped language."""
-
-    key: str
-    labels: dict[str, str]
-    icon: str = ""
-    remark_required: bool = False
-
-    def label(self, t: Translator) -> str:
-        return self.labels.get(t.language) or self.labels[REFERENCE_LANGUAGE]
-
-    def button_label(self, t: Translator) -> str:
-        return f"{self.icon} {self.label(t)}".strip()
+class Resume(Button, prefix="eval:resume"):
+    """▶️ Continue the draft where it was left."""
 
 
 @dataclass(frozen=True)
-class EvaluationForm:
-    areas: tuple[FormItem, ...]
-    levels: tuple[FormItem, ...]
-
-    def level(self, key: str) -> FormItem | None:
-        return next((level for level in self.levels if level.key == key), None)
+class Restart(Button, prefix="eval:restart"):
+    """🔁 Throw the draft away and start again."""
 
 
-@lru_cache(maxsize=4)
-def load_form(path: Path = FORM_PATH) -> EvaluationForm:
-    with path.open("rb") as fh:
-        table = tomllib.load(fh)
+@dataclass(frozen=True)
+class Level(Button, prefix="eval:level"):
+    """The level (its key in the form) of the area at `index`."""
 
-    def items(name: str) -> tuple[FormItem, ...]:
-        return tuple(
-            FormItem(
-                key=str(entry["key"]),
-                labels={str(k): str(v) for k, v in entry["label"].items()},
-                icon=str(entry.get("icon", "")),
-                remark_required=bool(entry.get("remark_required", False)),
-            )
-            for entry in table[name]
-        )
-
-    return EvaluationForm(areas=items("areas"), levels=items("levels"))
+    index: int
+    level: str
 
 
-def next_step(form: EvaluationForm, evaluation: Evaluation) -> tuple[int, int]:
-    """The first unanswered question of the draft: (state, area index or -1)."""
-    for index, area in enumerate(form.areas):
-        score = evaluation.scores.get(area.key)
-        level = form.level(score.level) if score else None
-        if score is None or level is None:
-            return AREA, index
-        if level.remark_required and not score.remark:
-            return REMARK, index
-    if evaluation.outcome is None:
-        return OUTCOME, -1
-    if evaluation.outcome is not Outcome.FAVOURABLE and not evaluation.has_bottlenecks:
-        return BOTTLENECKS, -1
-    if evaluation.form_method is None:
-        return FORM, -1
-    return SUMMARY, -1
+@dataclass(frozen=True)
+class Result(Button, prefix="eval:outcome"):
+    """The overall result."""
+
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class NoForm(Button, prefix="eval:noform"):
+    """➡️ No paper form."""
+
+
+@dataclass(frozen=True)
+class Send(Button, prefix="eval:send"):
+    """✅ Send to the caseworker."""
+
+
+@dataclass(frozen=True)
+class ChangeScore(Button, prefix="eval:change"):
+    """✏️ Change a score."""
+
+
+@dataclass(frozen=True)
+class ChangeResult(Button, prefix="eval:result"):
+    """✏️ Change the result."""
+
+
+@dataclass(frozen=True)
+class ChangeForm(Button, prefix="eval:form"):
+    """📎 Change the paper form."""
+
+
+@dataclass(frozen=True)
+class PickArea(Button, prefix="eval:area"):
+    """The area at `index`, to score it again."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Later(Button, prefix="eval:later"):
+    """⏸ Continue later."""
 
 
 # Helpers
 
 
-async def current(
-    update: Update, context: BotContext
-) -> tuple[Person, Internship, Evaluation] | None:
+async def sheet_of(update: Update, context: BotContext, internship_id: int | None) -> Sheet | None:
+    """The evaluation of one of the person's trainees; anything else is refused (None)."""
+    return await trainees.as_employer(
+        update, context, internship_id, partial(actions.sheet, context.services)
+    )
+
+
+async def current(update: Update, context: BotContext) -> Sheet | None:
     """Re-check on every step that this is still the person's trainee and a draft."""
     raw = context.data.get(DATA_KEY)
     internship_id = raw.get("internship_id") if isinstance(raw, dict) else None
-    allowed = await employer_internship(update, context, internship_id)
-    if allowed is None:
-        return None
-    person, internship = allowed
-    evaluation = await store.get(context.services.db, internship.id)
-    if evaluation is not None and evaluation.is_submitted:
+    sheet = await sheet_of(
+        update, context, internship_id if isinstance(internship_id, int) else None
+    )
+    if sheet is not None and sheet.submitted:
         await close_buttons(update)
-        await already_submitted(update, context, internship, evaluation)
+        await already_submitted(update, context, sheet)
         return None
-    return person, internship, evaluation or Evaluation(internship.id)
+    return sheet
 
 
 def area_index(context: BotContext) -> int:
@@ -172,28 +173,37 @@ def set_area_index(context: BotContext, index: int) -> None:
     context.data.setdefault(DATA_KEY, {})["area"] = index
 
 
-async def save(context: BotContext, evaluation: Evaluation) -> Evaluation:
-    services = context.services
-    return await store.save_draft(services.db, evaluation, services.clock.now())
+Write = Callable[[Services, Person, int], Awaitable[Evaluation]]
 
 
-async def already_submitted(
-    update: Update, context: BotContext, internship: Internship, evaluation: Evaluation
-) -> int:
+async def saved(
+    update: Update, context: BotContext, sheet: Sheet, write: Write
+) -> Evaluation | None:
+    """`write` the answer to the draft: the draft as saved, or None after saying why not
+    (sent in the meantime, no longer this person's). A value the action refuses raises."""
+    assert context.person is not None
+    try:
+        return await write(context.services, context.person, sheet.internship.id)
+    except InvalidValue:
+        raise
+    except Refusal:
+        if await current(update, context) is not None:
+            await access.deny(update, context)
+        return None
+
+
+async def already_submitted(update: Update, context: BotContext, sheet: Sheet) -> int:
     """Say the evaluation was already sent, and whom to contact."""
-    caseworker = await people.get(context.services.db, internship.caseworker_id)
+    caseworker = await people.get(context.services.db, sheet.internship.caseworker_id)
+    sent_at = sheet.evaluation.submitted_at
     await say(
         update,
         context,
         context._(
             "The evaluation of {name} was already sent on {when}. If something must change, "
             "please contact the caseworker {caseworker}.",
-            name=await client_name(context.services, internship),
-            when=(
-                context.translator.datetime(evaluation.submitted_at, "short")
-                if evaluation.submitted_at
-                else "?"
-            ),
+            name=sheet.client_name,
+            when=context.translator.datetime(sent_at, "short") if sent_at else "?",
             caseworker=caseworker.name if caseworker else "?",
         ),
     )
@@ -203,24 +213,26 @@ async def already_submitted(
 # Entry
 
 
-async def start(update: Update, context: BotContext) -> int:
+async def start(update: Update, context: BotContext) -> State | int:
     """📝 Evaluation: pick a trainee of this workplace (or go straight to the only one)."""
     found = await trainees.employer_and_trainees(update, context)
     if found is None:
         return ConversationHandler.END
-    open_internships = found[1]
+    person, open_internships = found
     if not open_internships:
         await say(update, context, context._(trainees.NO_TRAINEE))
         return ConversationHandler.END
     if len(open_internships) == 1:
-        return await open_evaluation(update, context, open_internships[0])
-    submitted = set()
+        sheet = await sheet_of(update, context, open_internships[0].id)
+        if sheet is None:
+            return ConversationHandler.END
+        return await open_evaluation(update, context, sheet)
+    sent = set()
     for internship in open_internships:
-        evaluation = await store.get(context.services.db, internship.id)
-        if evaluation is not None and evaluation.is_submitted:
-            submitted.add(internship.id)
+        if (await actions.sheet(context.services, person, internship.id)).submitted:
+            sent.add(internship.id)
     rows = await trainees.trainee_rows(
-        context.services, open_internships, "eval:start:", done=frozenset(submitted)
+        context.services, open_internships, EvaluationStart, done=frozenset(sent)
     )
     await say(
         update,
@@ -228,98 +240,112 @@ async def start(update: Update, context: BotContext) -> int:
         context._("Which trainee do you want to evaluate?"),
         InlineKeyboardMarkup(rows),
     )
-    return CHOOSE_TRAINEE
+    return State.CHOOSE_TRAINEE
 
 
-async def pick_trainee(update: Update, context: BotContext) -> int | None:
-    """A trainee button, or a `eval:start:<id>` button from a reminder: check, then open."""
-    internship = await trainees.picked(update, context)
-    if internship is None:
+async def pick_trainee(update: Update, context: BotContext) -> State | int | None:
+    """A trainee button, or a reminder's `eval:start:<id>`: check, then open.
+
+    A refused one changes nothing: whatever was going on goes on.
+    """
+    press = EvaluationStart.of(update)
+    sheet = await sheet_of(update, context, press.internship_id if press else None)
+    if sheet is None:
         return None
-    return await open_evaluation(update, context, internship)
+    await close_buttons(update)
+    return await open_evaluation(update, context, sheet)
 
 
-async def open_evaluation(update: Update, context: BotContext, internship: Internship) -> int:
+async def open_evaluation(update: Update, context: BotContext, sheet: Sheet) -> State | int:
     """Already sent, a draft to resume, or a fresh start."""
-    context.data[DATA_KEY] = {"internship_id": internship.id, "area": -1}
-    evaluation = await store.get(context.services.db, internship.id)
-    name = await client_name(context.services, internship)
-    if evaluation is not None and evaluation.is_submitted:
-        return await already_submitted(update, context, internship, evaluation)
-    if evaluation is not None and not evaluation.is_empty:
+    context.data[DATA_KEY] = {"internship_id": sheet.internship.id, "area": -1}
+    evaluation = sheet.evaluation
+    if sheet.submitted:
+        return await already_submitted(update, context, sheet)
+    if not evaluation.is_empty:
         t = context.translator
         await say(
             update,
             context,
             context._(
                 "You started the evaluation of {name} earlier (last saved {when}).",
-                name=name,
+                name=sheet.client_name,
                 when=t.datetime(evaluation.updated_at, "short") if evaluation.updated_at else "?",
             ),
-            resume_buttons(context, "eval"),
+            flows.resume_buttons(context, Resume(), Restart()),
         )
-        return RESUME
-    form = load_form()
+        return State.RESUME
     await say(
         update,
         context,
         context._(
             "📝 Evaluation of {name}.\n\nYou give a score for {count} areas, then the overall "
             "result. Every answer is saved at once: you can stop and continue later.",
-            name=name,
-            count=len(form.areas),
+            name=sheet.client_name,
+            count=len(load_form().areas),
         ),
     )
-    return await ask_next(update, context, internship, evaluation or Evaluation(internship.id))
+    return await ask_next(update, context, sheet, evaluation)
 
 
-async def resume(update: Update, context: BotContext) -> int:
+async def resume(update: Update, context: BotContext) -> State | int:
     """Continue where the evaluation was left."""
-    found = await current(update, context)
-    if found is None:
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
     await close_buttons(update)
-    return await ask_next(update, context, found[1], found[2])
+    return await ask_next(update, context, sheet, sheet.evaluation)
 
 
-async def restart(update: Update, context: BotContext) -> int:
+async def restart(update: Update, context: BotContext) -> State | int:
     """Throw the draft away and start again."""
-    found = await current(update, context)
-    if found is None:
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
     await close_buttons(update)
-    await store.discard_draft(context.services.db, found[1].id)
-    return await ask_next(update, context, found[1], Evaluation(found[1].id))
+    assert context.person is not None
+    try:
+        await actions.discard(context.services, context.person, sheet.internship.id)
+    except Refusal:
+        return await refused(update, context)
+    return await ask_next(update, context, sheet, Evaluation(sheet.internship.id))
+
+
+async def refused(update: Update, context: BotContext) -> int:
+    """The draft can no longer change: say why (sent in the meantime, or not theirs)."""
+    if await current(update, context) is not None:
+        await access.deny(update, context)
+    return ConversationHandler.END
 
 
 # The questions
 
 
 async def ask_next(
-    update: Update, context: BotContext, internship: Internship, evaluation: Evaluation
-) -> int:
+    update: Update, context: BotContext, sheet: Sheet, evaluation: Evaluation
+) -> State:
     """Ask the first question the draft has no answer to yet (the summary when complete)."""
-    state, index = next_step(load_form(), evaluation)
-    if state == AREA:
-        return await ask_area(update, context, internship, index)
-    if state == REMARK:
-        return await ask_remark(update, context, internship, evaluation, index)
-    if state == OUTCOME:
-        return await ask_outcome(update, context, internship)
-    if state == BOTTLENECKS:
+    step, index = next_step(load_form(), evaluation)
+    if step is Step.AREA:
+        return await ask_area(update, context, sheet, index)
+    if step is Step.REMARK:
+        return await ask_remark(update, context, evaluation, index)
+    if step is Step.OUTCOME:
+        return await ask_outcome(update, context, sheet)
+    if step is Step.BOTTLENECKS:
         return await ask_bottlenecks(update, context)
-    if state == FORM:
+    if step is Step.FORM:
         return await ask_form(update, context)
-    return await show_summary(update, context, internship, evaluation)
+    return await show_summary(update, context, sheet, evaluation)
 
 
-async def ask_area(update: Update, context: BotContext, internship: Internship, index: int) -> int:
+async def ask_area(update: Update, context: BotContext, sheet: Sheet, index: int) -> State:
     """Ask the level of one area of the form."""
     form = load_form()
     t = context.translator
     set_area_index(context, index)
     levels = [
-        button(level.button_label(t), f"eval:level:{index}:{level.key}") for level in form.levels
+        button(level.button_label(t), Level(index, level.key).pack()) for level in form.levels
     ]
     await say(
         update,
@@ -329,43 +355,37 @@ async def ask_area(update: Update, context: BotContext, internship: Internship, 
             number=index + 1,
             count=len(form.areas),
             area=form.areas[index].label(t),
-            name=await client_name(context.services, internship),
+            name=sheet.client_name,
         ),
         InlineKeyboardMarkup([levels[i : i + 2] for i in range(0, len(levels), 2)]),
     )
-    return AREA
+    return State.AREA
 
 
-async def choose_level(update: Update, context: BotContext) -> int:
+async def choose_level(update: Update, context: BotContext) -> State | int | None:
     """A level for the area being asked; a remark follows when the level needs one."""
-    found = await current(update, context)
-    query = update.callback_query
-    if found is None or query is None or query.data is None:
+    press = Level.of(update)
+    sheet = await current(update, context)
+    if sheet is None or press is None:
         return ConversationHandler.END
-    _, internship, evaluation = found
     form = load_form()
-    _prefix, _kind, index_text, level_key = query.data.split(":")
-    index, level = int(index_text), form.level(level_key)
-    if index != area_index(context) or not 0 <= index < len(form.areas) or level is None:
-        await query.answer(context.translator.plain(flows.BUTTON_EXPIRED), show_alert=True)
-        return AREA
+    level = form.level(press.level)
+    if press.index != area_index(context) or not 0 <= press.index < len(form.areas) or not level:
+        await flows.button_expired(update, context)
+        return None
     await close_buttons(update)
-    area = form.areas[index]
-    previous = evaluation.scores.get(area.key)
-    remark = previous.remark if previous and previous.level == level.key else None
-    evaluation = await save(context, evaluation.with_score(area.key, Score(level.key, remark)))
-    if level.remark_required and not remark:
-        return await ask_remark(update, context, internship, evaluation, index)
-    return await ask_next(update, context, internship, evaluation)
+    area = form.areas[press.index].key
+    evaluation = await saved(
+        update, context, sheet, partial(actions.set_level, area=area, level=level.key)
+    )
+    if evaluation is None:
+        return ConversationHandler.END
+    return await ask_next(update, context, sheet, evaluation)
 
 
 async def ask_remark(
-    update: Update,
-    context: BotContext,
-    internship: Internship,
-    evaluation: Evaluation,
-    index: int,
-) -> int:
+    update: Update, context: BotContext, evaluation: Evaluation, index: int
+) -> State:
     """Ask the remark a low level needs for this area."""
     form = load_form()
     t = context.translator
@@ -383,16 +403,14 @@ async def ask_remark(
             area=area.label(t),
         ),
     )
-    return REMARK
+    return State.REMARK
 
 
-async def remark_typed(update: Update, context: BotContext) -> int:
+async def remark_typed(update: Update, context: BotContext) -> State | int | None:
     """The remark for the area being asked."""
-    found = await current(update, context)
-    message = update.effective_message
-    if found is None or message is None or message.text is None:
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
-    _, internship, evaluation = found
     text = await typed_answer(
         update,
         context,
@@ -404,56 +422,56 @@ async def remark_typed(update: Update, context: BotContext) -> int:
         ),
     )
     if text is None:
-        return REMARK
+        return None
     form = load_form()
     index = area_index(context)
     if not 0 <= index < len(form.areas):
-        return await ask_next(update, context, internship, evaluation)
-    area = form.areas[index]
-    score = evaluation.scores.get(area.key)
-    if score is None:
-        return await ask_next(update, context, internship, evaluation)
-    evaluation = await save(context, evaluation.with_score(area.key, replace(score, remark=text)))
-    return await ask_next(update, context, internship, evaluation)
+        return await ask_next(update, context, sheet, sheet.evaluation)
+    area = form.areas[index].key
+    try:
+        evaluation = await saved(
+            update, context, sheet, partial(actions.set_remark, area=area, remark=text)
+        )
+    except InvalidValue:
+        # Nothing but spaces (or no score to remark on): ask what is missing.
+        return await ask_next(update, context, sheet, sheet.evaluation)
+    if evaluation is None:
+        return ConversationHandler.END
+    return await ask_next(update, context, sheet, evaluation)
 
 
-async def ask_outcome(update: Update, context: BotContext, internship: Internship) -> int:
+async def ask_outcome(update: Update, context: BotContext, sheet: Sheet) -> State:
     """Ask the overall result of the internship."""
     t = context.translator
     await say(
         update,
         context,
         context._(
-            "What is the overall result of the internship of {name}?",
-            name=await client_name(context.services, internship),
+            "What is the overall result of the internship of {name}?", name=sheet.client_name
         ),
         InlineKeyboardMarkup(
-            [
-                [button(t.plain(label), f"eval:outcome:{o.value}")]
-                for o, label in OUTCOME_LABELS.items()
-            ]
+            [[button(t.plain(label), Result(o).pack())] for o, label in OUTCOME_LABELS.items()]
         ),
     )
-    return OUTCOME
+    return State.OUTCOME
 
 
-async def choose_outcome(update: Update, context: BotContext) -> int:
+async def choose_outcome(update: Update, context: BotContext) -> State | int:
     """The overall result; choosing it again asks the bottlenecks again."""
-    found = await current(update, context)
-    query = update.callback_query
-    if found is None or query is None or query.data is None:
+    press = Result.of(update)
+    sheet = await current(update, context)
+    if sheet is None or press is None:
         return ConversationHandler.END
-    _, internship, evaluation = found
     await close_buttons(update)
-    outcome = Outcome(query.data.rsplit(":", 1)[1])
-    evaluation = await save(
-        context,
-        replace(evaluation, outcome=outcome, bottlenecks=None, bottlenecks_voice_file_id=None),
+    evaluation = await saved(
+        update, context, sheet, partial(actions.set_outcome, outcome=press.outcome)
     )
-    return await ask_next(update, context, internship, evaluation)
+    if evaluation is None:
+        return ConversationHandler.END
+    return await ask_next(update, context, sheet, evaluation)
 
 
-async def ask_bottlenecks(update: Update, context: BotContext) -> int:
+async def ask_bottlenecks(update: Update, context: BotContext) -> State:
     """Ask the bottlenecks (typed or a voice message)."""
     await say(
         update,
@@ -463,20 +481,17 @@ async def ask_bottlenecks(update: Update, context: BotContext) -> int:
             "them at once, so you can look for a solution together."
         ),
     )
-    return BOTTLENECKS
+    return State.BOTTLENECKS
 
 
-async def bottlenecks_given(update: Update, context: BotContext) -> int:
+async def bottlenecks_given(update: Update, context: BotContext) -> State | int | None:
     """The bottlenecks, typed or as a voice message."""
-    found = await current(update, context)
+    sheet = await current(update, context)
     message = update.effective_message
-    if found is None or message is None:
+    if sheet is None or message is None:
         return ConversationHandler.END
-    _, internship, evaluation = found
     if message.voice is not None:
-        evaluation = replace(
-            evaluation, bottlenecks=None, bottlenecks_voice_file_id=message.voice.file_id
-        )
+        write = partial(actions.set_bottlenecks, voice_file_id=message.voice.file_id)
     else:
         text = await typed_answer(
             update,
@@ -489,15 +504,19 @@ async def bottlenecks_given(update: Update, context: BotContext) -> int:
             ),
         )
         if text is None:
-            return BOTTLENECKS
-        if not text:
-            return await ask_bottlenecks(update, context)
-        evaluation = replace(evaluation, bottlenecks=text, bottlenecks_voice_file_id=None)
-    evaluation = await save(context, evaluation)
-    return await ask_next(update, context, internship, evaluation)
+            return None
+        write = partial(actions.set_bottlenecks, text=text)
+    try:
+        evaluation = await saved(update, context, sheet, write)
+    except InvalidValue:
+        # Nothing but spaces, or the result is favourable after all: ask what is missing.
+        return await ask_next(update, context, sheet, sheet.evaluation)
+    if evaluation is None:
+        return ConversationHandler.END
+    return await ask_next(update, context, sheet, evaluation)
 
 
-async def ask_form(update: Update, context: BotContext) -> int:
+async def ask_form(update: Update, context: BotContext) -> State:
     """Ask for a photo or PDF of the paper form, or none."""
     await say(
         update,
@@ -507,88 +526,60 @@ async def ask_form(update: Update, context: BotContext) -> int:
             "now. No paper form? Press the button."
         ),
         InlineKeyboardMarkup(
-            [[button(context.translator.plain("➡️ No paper form"), "eval:noform")]]
+            [[button(context.translator.plain("➡️ No paper form"), NoForm().pack())]]
         ),
     )
-    return FORM
+    return State.FORM
 
 
-async def form_sent(update: Update, context: BotContext) -> int:
+async def form_sent(update: Update, context: BotContext) -> State | int | None:
     """A photo or PDF of the paper form."""
-    found = await current(update, context)
-    message = update.effective_message
-    if found is None or message is None:
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
-    _, internship, evaluation = found
-    sent = files.photo_or_pdf(message)
+    sent = files.photo_or_pdf(update.effective_message)
     if sent is None:
         # A document that is no image or PDF by its content (a photo always is one).
         await say(update, context, context._(files.NOT_ACCEPTED))
-        return FORM
+        return None
     file_id, api_method = sent
     method = FormMethod.PHOTO if api_method == "sendPhoto" else FormMethod.DOCUMENT
-    evaluation = await save(context, replace(evaluation, form_file_id=file_id, form_method=method))
-    return await ask_next(update, context, internship, evaluation)
+    evaluation = await saved(
+        update, context, sheet, partial(actions.set_paper_form, method=method, file_id=file_id)
+    )
+    if evaluation is None:
+        return ConversationHandler.END
+    return await ask_next(update, context, sheet, evaluation)
 
 
-async def no_form(update: Update, context: BotContext) -> int:
+async def no_form(update: Update, context: BotContext) -> State | int:
     """No paper form."""
-    found = await current(update, context)
-    if found is None:
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
     await close_buttons(update)
-    _, internship, evaluation = found
-    evaluation = await save(
-        context, replace(evaluation, form_file_id=None, form_method=FormMethod.NONE)
+    evaluation = await saved(
+        update, context, sheet, partial(actions.set_paper_form, method=FormMethod.NONE)
     )
-    return await ask_next(update, context, internship, evaluation)
+    if evaluation is None:
+        return ConversationHandler.END
+    return await ask_next(update, context, sheet, evaluation)
 
 
 # Summary
 
 
-def score_lines(t: Translator, evaluation: Evaluation, cut: int | None = None) -> list[str]:
-    form = load_form()
-    lines = []
-    for area in form.areas:
-        score = evaluation.scores.get(area.key)
-        level = form.level(score.level) if score else None
-        if score is None or level is None:
-            continue
-        lines.append(
-            t._("{icon} {area}: {level}", icon=level.icon, area=area.label(t), level=level.label(t))
-        )
-        if score.remark:
-            remark = score.remark
-            if cut is not None and len(remark) > cut:
-                remark = remark[:cut] + "…"
-            lines.append(t._("    “{remark}”", remark=remark))
-    return lines
-
-
-def bottlenecks_line(t: Translator, evaluation: Evaluation, cut: int | None = None) -> str:
-    if evaluation.bottlenecks_voice_file_id:
-        return t._("Bottlenecks: 🎤 voice message")
-    if evaluation.bottlenecks:
-        text = evaluation.bottlenecks
-        if cut is not None and len(text) > cut:
-            text = text[:cut] + "…"
-        return t._("Bottlenecks: {text}", text=text)
-    return ""
-
-
 async def show_summary(
-    update: Update, context: BotContext, internship: Internship, evaluation: Evaluation
-) -> int:
+    update: Update, context: BotContext, sheet: Sheet, evaluation: Evaluation
+) -> State:
     """Show the whole evaluation to check before it is sent."""
     t = context.translator
-    name = await client_name(context.services, internship)
+    outcome = evaluation.outcome
     parts = [
-        context._("Evaluation of {name}:", name=name),
-        "\n".join(score_lines(t, evaluation, cut=REMARK_IN_NOTIFICATION)),
+        context._("Evaluation of {name}:", name=sheet.client_name),
+        "\n".join(score_lines(t, evaluation, cut=REMARK_IN_SUMMARY)),
         context._(
-            "Result: {outcome}",
-            outcome=t.plain(OUTCOME_LABELS[evaluation.outcome]) if evaluation.outcome else "?",
+            "Result: {outcome}", outcome=t.plain(OUTCOME_LABELS[outcome]) if outcome else "?"
         ),
     ]
     line = bottlenecks_line(t, evaluation, cut=BOTTLENECKS_IN_SUMMARY)
@@ -600,63 +591,57 @@ async def show_summary(
         else context._("Paper form: not added")
     )
     parts.append(context._("Send this evaluation to the caseworker?"))
-    await say(
-        update,
-        context,
-        "\n\n".join(parts),
-        InlineKeyboardMarkup(
-            [
-                [button(t.plain("✅ Send to the caseworker"), "eval:send")],
-                [button(t.plain("✏️ Change a score"), "eval:change")],
-                [button(t.plain("✏️ Change the result"), "eval:result")],
-                [button(t.plain("📎 Change the paper form"), "eval:form")],
-                [button(t.plain("⏸ Continue later"), "eval:later")],
-            ]
-        ),
-    )
-    return SUMMARY
+    choices = [
+        (t.plain("✅ Send to the caseworker"), Send()),
+        (t.plain("✏️ Change a score"), ChangeScore()),
+        (t.plain("✏️ Change the result"), ChangeResult()),
+        (t.plain("📎 Change the paper form"), ChangeForm()),
+        (t.plain("⏸ Continue later"), Later()),
+    ]
+    markup = InlineKeyboardMarkup([[button(label, data.pack())] for label, data in choices])
+    await say(update, context, "\n\n".join(parts), markup)
+    return State.SUMMARY
 
 
-async def change_score(update: Update, context: BotContext) -> int:
+async def change_score(update: Update, context: BotContext) -> State | int:
     """Which area to score again."""
     if await current(update, context) is None:
         return ConversationHandler.END
     await close_buttons(update)
     t = context.translator
     rows = [
-        [button(area.label(t), f"eval:area:{index}")]
+        [button(area.label(t), PickArea(index).pack())]
         for index, area in enumerate(load_form().areas)
     ]
     await say(
         update, context, context._("Which area do you want to change?"), InlineKeyboardMarkup(rows)
     )
-    return PICK_AREA
+    return State.PICK_AREA
 
 
-async def pick_area(update: Update, context: BotContext) -> int:
+async def pick_area(update: Update, context: BotContext) -> State | int | None:
     """The area to score again."""
-    found = await current(update, context)
-    query = update.callback_query
-    if found is None or query is None or query.data is None:
+    press = PickArea.of(update)
+    sheet = await current(update, context)
+    if sheet is None or press is None:
         return ConversationHandler.END
-    index = int(query.data.rsplit(":", 1)[1])
-    if index >= len(load_form().areas):
-        await query.answer(context.translator.plain(flows.BUTTON_EXPIRED), show_alert=True)
-        return PICK_AREA
+    if press.index >= len(load_form().areas):
+        await flows.button_expired(update, context)
+        return None
     await close_buttons(update)
-    return await ask_area(update, context, found[1], index)
+    return await ask_area(update, context, sheet, press.index)
 
 
-async def change_result(update: Update, context: BotContext) -> int:
+async def change_result(update: Update, context: BotContext) -> State | int:
     """Choose the overall result again."""
-    found = await current(update, context)
-    if found is None:
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
     await close_buttons(update)
-    return await ask_outcome(update, context, found[1])
+    return await ask_outcome(update, context, sheet)
 
 
-async def change_form(update: Update, context: BotContext) -> int:
+async def change_form(update: Update, context: BotContext) -> State | int:
     """Add or replace the paper form."""
     if await current(update, context) is None:
         return ConversationHandler.END
@@ -664,56 +649,23 @@ async def change_form(update: Update, context: BotContext) -> int:
     return await ask_form(update, context)
 
 
-async def submit(update: Update, context: BotContext) -> int:
-    """Submit the evaluation and tell the caseworker and the client, in one transaction."""
-    found = await current(update, context)
-    if found is None:
+async def submit(update: Update, context: BotContext) -> State | int:
+    """Send the evaluation: the caseworker and the client hear of it (`actions.submit`)."""
+    sheet = await current(update, context)
+    if sheet is None:
         return ConversationHandler.END
-    person, internship, evaluation = found
     await close_buttons(update)
-    if next_step(load_form(), evaluation)[0] != SUMMARY or evaluation.outcome is None:
-        return await ask_next(update, context, internship, evaluation)
-    services = context.services
-    now = services.clock.now()
-    async with services.db.transaction():
-        if not await store.submit(services.db, internship.id, person.id, now):
-            submitted = False
-        else:
-            submitted = True
-            await internships.set_status(
-                services.db,
-                internship.id,
-                InternshipStatus.EVALUATED,
-                now,
-                outcome=evaluation.outcome.value,
-            )
-            await audit.record(
-                services.db,
-                now,
-                person.id,
-                "evaluation.submitted",
-                "internship",
-                internship.id,
-                outcome=evaluation.outcome.value,
-            )
-            await tell_caseworker(context, internship, person, evaluation)
-            await tell_client(context, internship)
-    if not submitted:
-        latest = await store.get(services.db, internship.id)
-        assert latest is not None
-        return await already_submitted(update, context, internship, latest)
+    assert context.person is not None
+    try:
+        sent = await actions.submit(context.services, context.person, sheet.internship.id)
+    except InvalidValue:
+        return await ask_next(update, context, sheet, sheet.evaluation)
+    except Refusal:
+        return await refused(update, context)
     context.data.pop(DATA_KEY, None)
-    return await thank_employer(update, context, internship, evaluation.outcome)
-
-
-async def thank_employer(
-    update: Update, context: BotContext, internship: Internship, outcome: Outcome
-) -> int:
-    """Thank the employer, say what happens next; remind of missing hours."""
-    db = context.services.db
-    name = await client_name(context.services, internship)
-    caseworker = await people.get(db, internship.caseworker_id)
-    values = {"name": name, "caseworker": caseworker.name if caseworker else "?"}
+    caseworker = await people.get(context.services.db, sheet.internship.caseworker_id)
+    values = {"name": sheet.client_name, "caseworker": caseworker.name if caseworker else "?"}
+    outcome = sent.evaluation.outcome
     if outcome is Outcome.FAVOURABLE:
         text = context._(
             "✅ Thank you! The evaluation of {name} was sent to the caseworker {caseworker}, "
@@ -732,109 +684,11 @@ async def thank_employer(
             "who will contact you. {name} will get a second chance at another workplace.",
             **values,
         )
-    if await hours_store.latest(db, internship.id) is None:
+    if sent.hours_missing:
         text += "\n\n" + context._(
             "Please also give the exact internship hours: press ⏱ Internship hours."
         )
     return await back_to_menu(update, context, text)
-
-
-async def tell_caseworker(
-    context: BotContext, internship: Internship, employer: Person, evaluation: Evaluation
-) -> None:
-    """The evaluation at once, in the caseworker's language; voice and form forwarded."""
-    services = context.services
-    name = await client_name(context.services, internship)
-    workplace = await workplaces.get(services.db, internship.workplace_id)
-    place = workplace.name if workplace else "?"
-    outcome = evaluation.outcome
-
-    def text_for(t: Translator) -> str:
-        values = {"name": name, "workplace": place}
-        if outcome is Outcome.FAVOURABLE:
-            head = t._(
-                "✅ Evaluation of {name} ({workplace}): <b>favourable</b>.\n"
-                "Please plan the contract signing.",
-                **values,
-            )
-        elif outcome is Outcome.LESS_FAVOURABLE:
-            head = t._(
-                "⚠️ <b>Urgent</b>: the evaluation of {name} ({workplace}) is <b>less "
-                "favourable</b>. Please look for a solution together with the workplace.",
-                **values,
-            )
-        else:
-            head = t._(
-                "🚨 <b>Urgent</b>: the evaluation of {name} ({workplace}) is <b>negative</b>. "
-                "The internship is marked for a second chance at another workplace.",
-                **values,
-            )
-        parts = [head]
-        line = bottlenecks_line(t, evaluation)
-        if line:
-            parts.append(line)
-        parts.append("\n".join(score_lines(t, evaluation, cut=REMARK_IN_NOTIFICATION)))
-        parts.append(t._("Given by {employer}.", employer=employer.name))
-        return "\n\n".join(parts)
-
-    await notify.about_internship(
-        services,
-        internship,
-        text_for,
-        kind="evaluation",
-        audience=Audience.CASEWORKER,
-        dedupe_key=f"evaluation:{internship.id}",
-        # Bottlenecks cannot wait for a daily digest.
-        urgent=outcome is not Outcome.FAVOURABLE,
-    )
-    caseworker = await notify.caseworker_of(services, internship)
-    if caseworker is None:
-        return
-    if evaluation.bottlenecks_voice_file_id:
-        await files.forward_file(
-            services,
-            [caseworker],
-            "sendVoice",
-            evaluation.bottlenecks_voice_file_id,
-            lambda t: t._("🎤 Bottlenecks of {name} (evaluation)", name=name),
-            kind="evaluation",
-            dedupe_key=f"evaluation:{internship.id}:voice",
-        )
-    if evaluation.form_file_id and evaluation.form_method in (
-        FormMethod.PHOTO,
-        FormMethod.DOCUMENT,
-    ):
-        await files.forward_file(
-            services,
-            [caseworker],
-            "sendPhoto" if evaluation.form_method is FormMethod.PHOTO else "sendDocument",
-            evaluation.form_file_id,
-            lambda t: t._("📎 Evaluation form of {name}", name=name),
-            kind="evaluation",
-            dedupe_key=f"evaluation:{internship.id}:form",
-        )
-
-
-async def tell_client(context: BotContext, internship: Internship) -> None:
-    """Kind words for the client: received, the caseworker will talk it through. No scores."""
-    services = context.services
-    client = await people.get(services.db, internship.client_id)
-    caseworker = await people.get(services.db, internship.caseworker_id)
-    if client is None:
-        return
-    await notify.to_person(
-        services,
-        client,
-        lambda t: t._(
-            "Hello {name}! Your workplace has sent the evaluation of your internship. "
-            "Your caseworker {caseworker} will talk about it with you soon. "
-            "Thank you for your work!",
-            name=client.name.split()[0],
-            caseworker=caseworker.name if caseworker else "",
-        ),
-        kind="evaluation",
-        dedupe_key=f"evaluation:{internship.id}:client",
-    )
 
 
 # Leaving
@@ -877,62 +731,59 @@ async def later(update: Update, context: BotContext) -> int:
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
-    text = typed_text(i18n)
+    text = flows.typed_text(i18n)
     anything_else = ~leaving(i18n)
     return [
         ConversationHandler(
             entry_points=[
                 *menus.entry_points(i18n, Action.EVALUATION, start),
-                CallbackQueryHandler(pick_trainee, pattern=r"^eval:start:\d{1,18}$"),
+                CallbackQueryHandler(pick_trainee, pattern=EvaluationStart.matches),
             ],
             states={
-                CHOOSE_TRAINEE: [MessageHandler(text, use_the_buttons)],
-                RESUME: [
-                    CallbackQueryHandler(resume, pattern=r"^eval:resume$"),
-                    CallbackQueryHandler(restart, pattern=r"^eval:restart$"),
+                State.CHOOSE_TRAINEE: [MessageHandler(text, use_the_buttons)],
+                State.RESUME: [
+                    CallbackQueryHandler(resume, pattern=Resume.matches),
+                    CallbackQueryHandler(restart, pattern=Restart.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
-                AREA: [
-                    CallbackQueryHandler(choose_level, pattern=r"^eval:level:\d{1,18}:\w+$"),
+                State.AREA: [
+                    CallbackQueryHandler(choose_level, pattern=Level.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
-                REMARK: [
+                State.REMARK: [
                     MessageHandler(text, remark_typed),
                     MessageHandler(anything_else, type_the_remark),
                 ],
-                OUTCOME: [
-                    CallbackQueryHandler(
-                        choose_outcome,
-                        pattern=r"^eval:outcome:(favourable|less_favourable|negative)$",
-                    ),
+                State.OUTCOME: [
+                    CallbackQueryHandler(choose_outcome, pattern=Result.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
-                BOTTLENECKS: [
+                State.BOTTLENECKS: [
                     MessageHandler(text | filters.VOICE, bottlenecks_given),
                     MessageHandler(anything_else, type_the_bottlenecks),
                 ],
-                FORM: [
+                State.FORM: [
                     MessageHandler(filters.PHOTO | filters.Document.ALL, form_sent),
-                    CallbackQueryHandler(no_form, pattern=r"^eval:noform$"),
+                    CallbackQueryHandler(no_form, pattern=NoForm.matches),
                     MessageHandler(anything_else, send_the_form),
                 ],
-                SUMMARY: [
-                    CallbackQueryHandler(submit, pattern=r"^eval:send$"),
-                    CallbackQueryHandler(change_score, pattern=r"^eval:change$"),
-                    CallbackQueryHandler(change_result, pattern=r"^eval:result$"),
-                    CallbackQueryHandler(change_form, pattern=r"^eval:form$"),
+                State.SUMMARY: [
+                    CallbackQueryHandler(submit, pattern=Send.matches),
+                    CallbackQueryHandler(change_score, pattern=ChangeScore.matches),
+                    CallbackQueryHandler(change_result, pattern=ChangeResult.matches),
+                    CallbackQueryHandler(change_form, pattern=ChangeForm.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
-                PICK_AREA: [
-                    CallbackQueryHandler(pick_area, pattern=r"^eval:area:\d{1,18}$"),
+                State.PICK_AREA: [
+                    CallbackQueryHandler(pick_area, pattern=PickArea.matches),
                     MessageHandler(text, use_the_buttons),
                 ],
             },
             fallbacks=[
                 *menus.entry_points(i18n, Action.CANCEL, later),
-                CallbackQueryHandler(later, pattern=r"^eval:later$"),
+                CallbackQueryHandler(later, pattern=Later.matches),
                 # The hours opened from a reminder button: leave the evaluation (the draft stays).
-                CallbackQueryHandler(end_silently, pattern=r"^hours:start:\d{1,18}$"),
+                CallbackQueryHandler(end_silently, pattern=HoursStart.matches),
                 MessageHandler(leaving(i18n), end_silently),
             ],
             name="evaluation",

@@ -1,153 +1,33 @@
-"""My first workday: the client's card, their reminders, and the workplace's "ready".
+"""My first workday: the client's card, and the workplace's "ready".
 
 - "🏁 My first workday" (or /firstday): a card with the day, the start time, the
   address (and a map pin when the workplace has coordinates), whom to ask for,
-  what to bring, what happens that day and the planned Dutch lessons. A private
-  workplace has no internship: the card speaks of the first day of the contract.
-- Reminders (planned per internship, see `bot.reminders`): the evening before the
-  first day the card (`FIRST_DAY_EVE_TIME`, 18:00); the first morning a short
-  "good luck" (`FIRST_DAY_MORNING_TIME`, 07:00); the workday before, at 14:00, the
-  employer contact gets who starts when, the checklist for that day, and a
-  "✅ Ready" button. Pressing it tells the caseworker.
+  what to bring, what happens that day and the planned Dutch lessons
+  (`bot.notices.first_day`, which also sends it the evening before).
+- The workday before the first day the employer contact gets the checklist with a
+  "✅ Ready" button (`bot.buttons.FirstDayReady`); pressing it tells the caseworker
+  (`bot.actions.first_day.confirm_ready`).
+
+No conversation state: one answer each. State diagram: `conversations/first_day.mmd`.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import date, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import access, menus, notify
-from bot.clock import local_moment
+from bot import access, menus
+from bot.actions import first_day as actions
+from bot.actions.refusals import Refusal
+from bot.buttons import FirstDayReady
 from bot.context import BotContext
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n
 from bot.menus import Action
-from bot.reminders import Plan, Reminders
-from bot.store import audit, internships, people, workplaces
-from bot.store import first_day as store
-from bot.store import reminders as reminder_store
-from bot.store.models import Internship, Person, Role, Schedule, Workplace, WorkplaceKind
-from bot.workdays import internship_days, previous_workday
-
-if TYPE_CHECKING:
-    from bot.services import Services
-
-log = logging.getLogger(__name__)
-
-KIND = "first_day"
-EVE = "first_day_eve"
-MORNING = "first_day_morning"
-EMPLOYER = "first_day_employer"
-OFFICE_WEEK = Schedule(frozenset(range(5)), time(9, 0), time(17, 0))
-READY_PATTERN = r"^fd:ready:\d{1,18}$"
-
-
-def first_workday(internship: Internship) -> date:
-    """The first day the client works (the start date may fall on a day off)."""
-    return internship_days(internship)[0]
-
-
-def is_contract(place: Workplace) -> bool:
-    """A private workplace has no internship: the client starts with the contract."""
-    return place.kind == WorkplaceKind.PRIVATE
-
-
-def address(place: Workplace) -> str:
-    """The workplace's name and address, as one line (not escaped)."""
-    return ", ".join(part for part in (place.name, place.address) if part)
-
-
-def card_text(t: Translator, internship: Internship, place: Workplace) -> str:
-    """The first-workday card, in one message."""
-    contract = is_contract(place)
-    lines = [
-        t._("🏁 <b>Your first workday with your contract</b>")
-        if contract
-        else t._("🏁 <b>Your first internship day</b>"),
-        "",
-        t._("📅 Day: {day}", day=t.date(first_workday(internship))),
-        t._("🕗 Start: {time}", time=t.time(internship.schedule.start)),
-        t._("📍 Address: {address}", address=address(place)),
-    ]
-    if internship.meeting_point:
-        lines.append(t._("🚪 Meeting place: {place}", place=internship.meeting_point))
-    if internship.first_day_contact:
-        lines.append(t._("🙋 Ask for: {name}", name=internship.first_day_contact))
-    if internship.what_to_bring:
-        lines.append(t._("🎒 Bring: {items}", items=internship.what_to_bring))
-    lines += [
-        "",
-        t._(
-            "That day you get:\n"
-            "• a welcome\n"
-            "• a tour of the workplace\n"
-            "• work clothes\n"
-            "• a safe place (locker) for your things"
-        ),
-    ]
-    if internship.dutch_lessons:
-        lines += [
-            "",
-            t._("🗣 Dutch lessons: {lessons}", lessons=internship.dutch_lessons)
-            if contract
-            else t._(
-                "🗣 Dutch lessons during your internship: {lessons}",
-                lessons=internship.dutch_lessons,
-            ),
-        ]
-    return "\n".join(lines)
-
-
-def good_luck_text(t: Translator, internship: Internship, place: Workplace) -> str:
-    lines = [
-        t._("🍀 Good luck today!"),
-        t._("You start at {time}.", time=t.time(internship.schedule.start)),
-        t._("📍 Address: {address}", address=address(place)),
-    ]
-    if internship.first_day_contact:
-        lines.append(t._("🙋 Ask for: {name}", name=internship.first_day_contact))
-    return "\n".join(lines)
-
-
-def employer_text(t: Translator, internship: Internship, place: Workplace, client: Person) -> str:
-    """Who starts when, and the checklist of the first day."""
-    day, start = t.date(first_workday(internship)), t.time(internship.schedule.start)
-    if is_contract(place):
-        heading = t._(
-            "🏁 <b>{client}</b> starts working at {place} on {day} at {time}.",
-            client=client.name,
-            place=place.name,
-            day=day,
-            time=start,
-        )
-    else:
-        heading = t._(
-            "🏁 <b>{client}</b> starts the internship at {place} on {day} at {time}.",
-            client=client.name,
-            place=place.name,
-            day=day,
-            time=start,
-        )
-    checklist = t._(
-        "Please plan for that day:\n"
-        "• a welcome\n"
-        "• a tour of the workplace\n"
-        "• suitable work clothes\n"
-        "• a safe place (locker) for their belongings"
-    )
-    return f"{heading}\n\n{checklist}"
-
-
-def ready_button(t: Translator, internship_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.plain("✅ Ready"), callback_data=f"fd:ready:{internship_id}")]]
-    )
-
-
-# The client's card
+from bot.notices.first_day import card_text, employer_text
+from bot.store import internships, workplaces
+from bot.store.models import Role
 
 
 async def show_card(update: Update, context: BotContext) -> None:
@@ -169,156 +49,30 @@ async def show_card(update: Update, context: BotContext) -> None:
         await message.reply_location(latitude=place.latitude, longitude=place.longitude)
 
 
-# The workplace's "ready"
-
-
 async def on_ready(update: Update, context: BotContext) -> None:
     """✅ Ready: the employer contact confirms the first day is prepared; the caseworker hears."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    press = FirstDayReady.of(update)
     person = await access.require(update, context, Role.EMPLOYER)
-    if person is None:
+    if person is None or query is None or press is None:
         return
-    services = context.services
-    internship = await internships.get(services.db, int(query.data.rsplit(":", 1)[1]))
-    if (
-        internship is None
-        or not access.can_see_internship(person, internship)
-        or not internship.is_open
-    ):
+    try:
+        ready = await actions.confirm_ready(context.services, person, press.internship_id)
+    except Refusal:
         await access.deny(update, context)
         return
-    place = await workplaces.get(services.db, internship.workplace_id)
-    client = await people.get(services.db, internship.client_id)
-    assert place is not None and client is not None
-    day = first_workday(internship)
-    now = services.clock.now()
-    async with services.db.transaction():
-        new = await store.confirm_ready(services.db, internship.id, day, person.id, now)
-        if new:
-            await audit.record(
-                services.db, now, person.id, "first_day_ready", "internship", internship.id
-            )
-            await notify.about_internship(
-                services,
-                internship,
-                lambda t: t._(
-                    "✅ {place} is ready for the first day of {client} on {day}. "
-                    "Confirmed by {contact}.",
-                    place=place.name,
-                    client=client.name,
-                    day=t.date(day),
-                    contact=person.name,
-                ),
-                kind=KIND,
-                audience=notify.Audience.CASEWORKER,
-            )
     t = context.translator
     await query.answer(t.plain("Thank you! The caseworker knows."))
     await query.edit_message_text(
-        employer_text(t, internship, place, client)
+        employer_text(t, ready.internship, ready.workplace, ready.client)
         + "\n\n"
         + t._("✅ Ready. Thank you! The caseworker knows."),
         reply_markup=None,
     )
 
 
-# Reminders
-
-
-async def plan(services: Services, internship: Internship) -> list[Plan]:
-    """The three first-day reminders of an internship, at local wall-clock times."""
-    tz = services.settings.timezone
-    times = services.settings.reminder_times
-    first = first_workday(internship)
-    start = local_moment(first, internship.schedule.start, tz)
-    morning = local_moment(first, times.first_day_morning, tz)
-    plans = [
-        Plan(EVE, local_moment(first - timedelta(days=1), times.first_day_eve, tz), start),
-        Plan(MORNING, morning, max(start, morning + timedelta(hours=1))),
-        Plan(
-            EMPLOYER,
-            local_moment(previous_workday(first, OFFICE_WEEK), times.first_day_employer, tz),
-            start,
-        ),
-    ]
-    now = services.clock.now()
-    return [p for p in plans if p.expires_at > now]
-
-
-async def _subject(
-    services: Services, reminder: reminder_store.Reminder
-) -> tuple[Internship, Workplace, Person] | None:
-    internship = await internships.get(services.db, reminder.subject_id)
-    if internship is None or not internship.is_open:
-        return None
-    place = await workplaces.get(services.db, internship.workplace_id)
-    client = await people.get(services.db, internship.client_id)
-    if place is None or client is None:
-        return None
-    return internship, place, client
-
-
-async def remind_eve(services: Services, reminder: reminder_store.Reminder) -> str | None:
-    """The evening before: the card (and the map pin) to the client."""
-    subject = await _subject(services, reminder)
-    if subject is None:
-        return "internship closed"
-    internship, place, client = subject
-    t = services.i18n.translator(client.language)
-    text = t._("⏰ Tomorrow you start!") + "\n\n" + card_text(t, internship, place)
-    if not await services.outbox.message(client, text, kind=KIND):
-        return "client not on Telegram"
-    if place.latitude is not None and place.longitude is not None:
-        await services.outbox.send(
-            client,
-            "sendLocation",
-            {"latitude": place.latitude, "longitude": place.longitude},
-            kind=KIND,
-        )
-    return None
-
-
-async def remind_morning(services: Services, reminder: reminder_store.Reminder) -> str | None:
-    """The first morning: good luck, the start time and the address."""
-    subject = await _subject(services, reminder)
-    if subject is None:
-        return "internship closed"
-    internship, place, client = subject
-    t = services.i18n.translator(client.language)
-    if not await services.outbox.message(client, good_luck_text(t, internship, place), kind=KIND):
-        return "client not on Telegram"
-    return None
-
-
-async def remind_employer(services: Services, reminder: reminder_store.Reminder) -> str | None:
-    """The workday before: who starts, when, the checklist and the "ready" button."""
-    subject = await _subject(services, reminder)
-    if subject is None:
-        return "internship closed"
-    internship, place, client = subject
-    reached = await notify.about_internship(
-        services,
-        internship,
-        lambda t: employer_text(t, internship, place, client),
-        kind=KIND,
-        audience=notify.Audience.EMPLOYER,
-        employer_buttons=lambda t: ready_button(t, internship.id),
-    )
-    return None if reached else "no employer contact on Telegram"
-
-
-def register_reminders(reminders: Reminders) -> None:
-    reminders.register(EVE, remind_eve, label=N_("First workday: the card, the evening before"))
-    reminders.register(MORNING, remind_morning, label=N_("First workday: good luck, that morning"))
-    reminders.register(
-        EMPLOYER, remind_employer, label=N_("First workday: the checklist for the workplace")
-    )
-    reminders.register_planner([EVE, MORNING, EMPLOYER], plan)
-
-
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     return [
         *menus.entry_points(i18n, Action.FIRST_DAY, show_card),
-        CallbackQueryHandler(on_ready, pattern=READY_PATTERN),
+        CallbackQueryHandler(on_ready, pattern=FirstDayReady.matches),
     ]

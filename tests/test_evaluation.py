@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.evaluation_form import load_form
 from bot.i18n import shipped_languages
 from bot.store import evaluations, internships, people
 from bot.store.models import InternshipStatus, Role
-from conversations.evaluation import load_form
 from tests import factories
 from tests.harness import BotHarness, ChatUser
 

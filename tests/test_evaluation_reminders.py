@@ -15,10 +15,10 @@ import pytest
 
 from bot.clock import FakeClock, to_db
 from bot.config import ReminderTimes, Settings
+from bot.notices.evaluations import DEADLINE, DUE, HEADS_UP, KINDS
 from bot.store import evaluations, hours, internships
 from bot.store import reminders as reminder_store
 from bot.store.models import Role
-from conversations.evaluation_reminders import DEADLINE, DUE, HEADS_UP, KINDS
 from tests import factories
 from tests.conftest import BRUSSELS
 from tests.harness import BotHarness, ChatUser

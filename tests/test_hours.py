@@ -492,3 +492,48 @@ async def test_the_evaluation_reminder_button_leaves_the_hours(bot: BotHarness) 
     await mieke.send("Te traag")
     assert "Onderdeel 2 van 7" in mieke.last_text
     assert not any("Dag 2 van 9" in text for text in mieke.texts)
+
+
+async def test_a_refused_trainee_button_leaves_the_hours_being_entered_alone(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    other_place = await factories.workplace(bot, "Sociaal Restaurant Noord")
+    stranger_client, _ = await factories.person(bot, Role.CLIENT, "Ahmed Benali")
+    elsewhere = await factories.internship(bot, stranger_client, other_place, w.caseworker)
+    mieke = w.employer_chat
+    await start_per_day(mieke)
+    await mieke.press("✅ 8u00")
+    await mieke.press_data(f"hours:start:{elsewhere.id}")
+    assert bot.fake.calls_of("answerCallbackQuery")[-1].params["text"] == NOT_FOR_YOU
+    await mieke.send("7")
+    assert "Dag 3 van 9" in mieke.last_text
+
+
+async def test_continuing_shows_the_summary_when_every_day_is_given(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    mieke = w.employer_chat
+    await start_per_day(mieke)
+    for _ in range(9):
+        await mieke.press("✅ 8u00")
+    await mieke.send("/noshow")
+    await mieke.send("/cancel")
+    await mieke.send("⏱ Stage-uren")
+    await mieke.press("▶️ Verdergaan waar u stopte")
+    assert "<b>Totaal: 72u00</b>" in mieke.last_text
+    await mieke.press("✅ Bevestigen en versturen")
+    stored = await hours.latest(bot.services.db, w.internship.id)
+    assert stored is not None and stored.total_minutes == 72 * 60
+
+
+async def test_continuing_a_total_asks_the_total_again(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    mieke = w.employer_chat
+    await start_in_total(mieke)
+    await mieke.send("70")
+    await mieke.send("📝 Evaluatie")
+    await mieke.send("⏱ Stage-uren")
+    await mieke.press("▶️ Verdergaan waar u stopte")
+    assert "Typ het totaal" in mieke.last_text
+    await mieke.send("71")
+    assert "<b>Totaal: 71u00</b>" in mieke.last_text

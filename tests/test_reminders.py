@@ -14,10 +14,10 @@ import pytest
 
 from bot.commands import cmd_list
 from bot.config import Settings
+from bot.notices.evaluations import DUE, HEADS_UP
 from bot.services import Services
 from bot.store import reminders as store
 from bot.store.models import Person, Role
-from conversations.evaluation_reminders import DUE, HEADS_UP
 from tests import factories
 from tests.conftest import BRUSSELS
 from tests.harness import BotHarness, ChatUser

@@ -1,9 +1,15 @@
-"""Evaluation reminders: the Thursday-morning evaluation, on time, to the workplace.
+"""What others hear about an evaluation: the caseworker and the client when it is sent,
+and the workplace (then the caseworker) when it is due.
 
-The evaluation is due on the due day of the internship (`bot.workdays.due_day`:
+Sent: the caseworker gets it at once in their language (favourable: plan the
+contract signing; less favourable: urgent, with the bottlenecks; negative: urgent,
+second chance at another workplace), with the voice message and the paper form
+forwarded; the client is told kindly that it was received, never the scores.
+
+Due: the evaluation is due on the due day of the internship (`bot.workdays.due_day`:
 the last Thursday on or before the last day, or the workday before when that
-Thursday is a public holiday), before 12:00. The workplace's contact(s) get,
-at the local times of `settings.reminder_times`:
+Thursday is a public holiday), before 12:00. The workplace's contact(s) get, at the
+local times of `settings.reminder_times`:
 
 - the office workday before the due day, 14:00: a heads-up (sent late until the
   due morning);
@@ -12,10 +18,10 @@ at the local times of `settings.reminder_times`:
   message to the caseworker with their action buttons (sent late until midnight).
 
 Each names only what is still missing (the exact hours, the evaluation) and has a
-button that opens that flow directly (`hours:start:<id>`, `eval:start:<id>`).
-Nothing is sent once both are in. The reminders are rows planned by `plan`
-(see `bot.reminders`), so they follow an extension, a new start date or a
-cancellation, and survive a restart.
+button that opens that flow directly (`bot.buttons.HoursStart`, `EvaluationStart`).
+Nothing is sent once both are in. The reminders are rows planned by `plan` (see
+`bot.reminders`), so they follow an extension, a new start date or a cancellation,
+and survive a restart. State diagram: `bot/notices/evaluation_reminders.mmd`.
 """
 
 from __future__ import annotations
@@ -28,18 +34,134 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import notify, workdays
+from bot import files, notify, workdays
+from bot.buttons import EvaluationStart, HoursStart
 from bot.clock import local_moment
+from bot.evaluation_form import bottlenecks_line, score_lines
 from bot.i18n import N_, Translator
-from bot.reminders import Plan, Reminders
+from bot.reminders import Plan
 from bot.store import internships, people, workplaces
 from bot.store import reminders as store
-from bot.store.models import Internship
+from bot.store.evaluations import Evaluation, FormMethod, Outcome
+from bot.store.models import Internship, Person
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+# The notification kind of what is sent about a submitted evaluation.
+KIND = "evaluation"
+
+# Sent
+
+# Long remarks are cut in the caseworker's message so that seven remarks and the
+# bottlenecks stay within Telegram's 4096 characters.
+REMARK_IN_NOTIFICATION = 120
+
+
+async def tell_caseworker(
+    services: Services, internship: Internship, employer: Person, evaluation: Evaluation
+) -> bool:
+    """The evaluation at once, in the caseworker's language; voice and form forwarded.
+
+    Whether the caseworker was reached."""
+    client = await people.get(services.db, internship.client_id)
+    workplace = await workplaces.get(services.db, internship.workplace_id)
+    name = client.name if client else "?"
+    place = workplace.name if workplace else "?"
+    outcome = evaluation.outcome
+
+    def text_for(t: Translator) -> str:
+        values = {"name": name, "workplace": place}
+        if outcome is Outcome.FAVOURABLE:
+            head = t._(
+                "✅ Evaluation of {name} ({workplace}): <b>favourable</b>.\n"
+                "Please plan the contract signing.",
+                **values,
+            )
+        elif outcome is Outcome.LESS_FAVOURABLE:
+            head = t._(
+                "⚠️ <b>Urgent</b>: the evaluation of {name} ({workplace}) is <b>less "
+                "favourable</b>. Please look for a solution together with the workplace.",
+                **values,
+            )
+        else:
+            head = t._(
+                "🚨 <b>Urgent</b>: the evaluation of {name} ({workplace}) is <b>negative</b>. "
+                "The internship is marked for a second chance at another workplace.",
+                **values,
+            )
+        parts = [head]
+        line = bottlenecks_line(t, evaluation)
+        if line:
+            parts.append(line)
+        parts.append("\n".join(score_lines(t, evaluation, cut=REMARK_IN_NOTIFICATION)))
+        parts.append(t._("Given by {employer}.", employer=employer.name))
+        return "\n\n".join(parts)
+
+    reached = await notify.about_internship(
+        services,
+        internship,
+        text_for,
+        kind=KIND,
+        audience=notify.Audience.CASEWORKER,
+        dedupe_key=f"evaluation:{internship.id}",
+        # Bottlenecks cannot wait for a daily digest.
+        urgent=outcome is not Outcome.FAVOURABLE,
+    )
+    caseworker = await notify.caseworker_of(services, internship)
+    if caseworker is None:
+        return bool(reached)
+    if evaluation.bottlenecks_voice_file_id:
+        await files.forward_file(
+            services,
+            [caseworker],
+            "sendVoice",
+            evaluation.bottlenecks_voice_file_id,
+            lambda t: t._("🎤 Bottlenecks of {name} (evaluation)", name=name),
+            kind=KIND,
+            dedupe_key=f"evaluation:{internship.id}:voice",
+        )
+    if evaluation.form_file_id and evaluation.form_method in (
+        FormMethod.PHOTO,
+        FormMethod.DOCUMENT,
+    ):
+        await files.forward_file(
+            services,
+            [caseworker],
+            "sendPhoto" if evaluation.form_method is FormMethod.PHOTO else "sendDocument",
+            evaluation.form_file_id,
+            lambda t: t._("📎 Evaluation form of {name}", name=name),
+            kind=KIND,
+            dedupe_key=f"evaluation:{internship.id}:form",
+        )
+    return bool(reached)
+
+
+async def tell_client(services: Services, internship: Internship) -> bool:
+    """Kind words for the client: received, the caseworker will talk it through. No scores."""
+    client = await people.get(services.db, internship.client_id)
+    caseworker = await people.get(services.db, internship.caseworker_id)
+    if client is None:
+        return False
+    return await notify.to_person(
+        services,
+        client,
+        lambda t: t._(
+            "Hello {name}! Your workplace has sent the evaluation of your internship. "
+            "Your caseworker {caseworker} will talk about it with you soon. "
+            "Thank you for your work!",
+            name=client.name.split()[0],
+            caseworker=caseworker.name if caseworker else "",
+        ),
+        kind=KIND,
+        dedupe_key=f"evaluation:{internship.id}:client",
+    )
+
+
+# Due
+
 
 HEADS_UP = "evaluation_heads_up"
 DUE = "evaluation_due"
@@ -101,10 +223,13 @@ class Missing:
         rows = []
         if self.hours:
             label = t.plain("⏱ Send the hours")
-            rows.append([InlineKeyboardButton(label, callback_data=f"hours:start:{internship_id}")])
+            rows.append(
+                [InlineKeyboardButton(label, callback_data=HoursStart(internship_id).pack())]
+            )
         if self.evaluation:
             label = t.plain("📝 Fill in the evaluation")
-            rows.append([InlineKeyboardButton(label, callback_data=f"eval:start:{internship_id}")])
+            data = EvaluationStart(internship_id).pack()
+            rows.append([InlineKeyboardButton(label, callback_data=data)])
         return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -233,8 +358,5 @@ async def remind_deadline(services: Services, reminder: store.Reminder) -> str |
     return None if reached or sent is None else NOBODY_REACHED
 
 
-def register_reminders(reminders: Reminders) -> None:
-    reminders.register(HEADS_UP, remind_heads_up, LABELS[HEADS_UP])
-    reminders.register(DUE, remind_due, LABELS[DUE])
-    reminders.register(DEADLINE, remind_deadline, LABELS[DEADLINE])
-    reminders.register_planner(KINDS, plan)
+# The reminder kinds and what sends them (registered by `bot.actions.evaluations`).
+REMINDERS = {HEADS_UP: remind_heads_up, DUE: remind_due, DEADLINE: remind_deadline}
