@@ -15,7 +15,8 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
-from bot import errors, fallback, gatekeeper, privacy
+from bot import errors, fallback, gatekeeper, notify, privacy
+from bot.actions import internships
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
 from bot.i18n import I18n
 from bot.reminders import Reminders
@@ -23,6 +24,10 @@ from conversations import (
     accident,
     appointment,
     caseload,
+    caseload_close,
+    caseload_extend,
+    caseload_move,
+    caseload_people,
     certificate,
     evaluation,
     evaluation_reminders,
@@ -34,6 +39,8 @@ from conversations import (
     late,
     my_internship,
     new_internship,
+    new_internship_create,
+    new_internship_plan,
     no_show,
     notification_settings,
     sick_notices,
@@ -70,8 +77,16 @@ def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
         first_day.handlers(i18n),
         my_internship.handlers(i18n),
         info.handlers(i18n),
+        # Part two before part one: when part one starts again, part two first drops the
+        # draft it shares, then part one begins a new one.
+        new_internship_plan.handlers(i18n),
         new_internship.handlers(i18n),
+        new_internship_create.handlers(i18n),
         caseload.handlers(i18n),
+        caseload_extend.handlers(i18n),
+        caseload_move.handlers(i18n),
+        caseload_close.handlers(i18n),
+        caseload_people.handlers(i18n),
         notification_settings.handlers(i18n),
         export.handlers(i18n),
         hours.handlers(i18n),
@@ -88,8 +103,8 @@ def register_reminders(reminders: Reminders) -> None:
     reminders.register(privacy.PURGE_KIND, privacy.scheduled_purge)
     evaluation_reminders.register_reminders(reminders)
     first_day.register_reminders(reminders)
-    caseload.register_reminders(reminders)
-    notification_settings.register_reminders(reminders)
+    internships.register_reminders(reminders)
+    notify.register_reminders(reminders)
     reminders.register(appointment.UNANSWERED, appointment.remind_unanswered)
     reminders.register(appointment.PROOF_DUE, appointment.remind_proof)
     reminders.register(certificate.CLIENT_REMINDER, certificate.remind_client)

@@ -16,16 +16,20 @@ id 1 in their table, B's id 2.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+import typing
 from datetime import date, datetime, time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import menus
+from bot.callbacks import FAMILIES
 from bot.store import absences, people, sick_reports
 from bot.store.absences import AbsenceKind, AbsenceStatus, Category, NewAbsence
 from bot.store.models import Role
@@ -88,9 +92,33 @@ def from_code(number: str) -> set[str]:
     return found
 
 
+def from_codecs(number: str) -> set[str]:
+    """The data of every button family (`bot.callbacks.FAMILIES`), `number` for every id."""
+    found = set()
+    for prefix, family in FAMILIES.items():
+        if prefix.startswith("test:"):
+            continue
+        hints = typing.get_type_hints(family)
+        parts = [prefix]
+        for field in dataclasses.fields(family):  # type: ignore[arg-type]
+            kinds = [k for k in (hints[field.name], *get_args(hints[field.name])) if k is not None]
+            if int in kinds:
+                parts.append(number)
+            elif date in kinds:
+                parts.append("2026-12-01")
+            elif get_origin(kinds[0]) is Literal:
+                parts.append(str(get_args(kinds[0])[0]))
+            elif isinstance(kinds[0], type) and issubclass(kinds[0], StrEnum):
+                parts.append(next(iter(kinds[0])).value)
+            else:
+                parts.append("x")
+        found.add(":".join(parts))
+    return found
+
+
 def id_buttons(bot: BotHarness, number: str) -> list[str]:
     """Every callback data the bot could make that names an object by `number`."""
-    data = from_code(number)
+    data = from_code(number) | from_codecs(number)
     for group in bot.app.handlers.values():
         for handler in all_handlers(group):
             if isinstance(handler, CallbackQueryHandler) and isinstance(
