@@ -27,7 +27,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from bot import workdays
 from bot.actions import internships as actions
 from bot.actions.internships import Outcome
-from bot.actions.refusals import Refusal, require_open
+from bot.actions.refusals import Refusal
 from bot.buttons import AskCancel, AskOutcome, AskSecondChance, NewInternshipFor
 from bot.callbacks import Button
 from bot.caseload import (
@@ -51,7 +51,6 @@ from bot.flows import (
 from bot.i18n import I18n
 from bot.parsing import Yearless, parse_day
 from bot.store import caseload
-from bot.store.models import Internship
 
 KEY = "caseload_close"
 # How far back a typed contract date may lie.
@@ -89,15 +88,6 @@ class ConfirmCancel(Button, prefix="cl:cancel!"):
 @dataclass(frozen=True)
 class ConfirmSecondChance(Button, prefix="cl:again!"):
     internship_id: int
-
-
-async def _open(update: Update, context: BotContext, internship_id: int) -> Internship | None:
-    """The open internship the caseworker follows; else the refusal, and None."""
-    try:
-        return require_open(await actions.followed(context.services, context.person, internship_id))
-    except Refusal as refusal:
-        await refused(update, context, refusal)
-        return None
 
 
 # Closing with the outcome
