@@ -15,8 +15,9 @@ from pathlib import Path
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot import accounts
-from bot.accounts import create_person_with_invite, deep_link
+from bot.actions import people as people_actions
+from bot.actions.people import COMMAND_LINE, deep_link
+from bot.actions.refusals import Refusal
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, check_token
 from bot.db import Database
@@ -42,11 +43,15 @@ async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
     username = settings.bot_username or await ask_username(settings)
     services = await open_services(settings)
     try:
-        person, token = await create_person_with_invite(services, role, name)
+        invitation = await people_actions.invite_person(services, COMMAND_LINE, role, name)
+    except Refusal as refusal:
+        print(f"--name: {refusal}", file=sys.stderr)
+        return EXIT_CONFIG
     finally:
         await services.db.close()
+    person = invitation.person
     print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them this one-time link")
-    print(deep_link(username, token))
+    print(deep_link(username, invitation.token))
     print(f"The link works once and expires in {settings.invite_days} days.")
     return 0
 
@@ -139,9 +144,7 @@ async def cmd_import(settings: Settings, path: Path) -> int:
     print("Send each person their one-time link:")
     for invitation in result.invitations:
         role = "client" if invitation.person.role == Role.CLIENT else "contact person"
-        print(
-            f"  {invitation.person.name} ({role}): {accounts.deep_link(username, invitation.token)}"
-        )
+        print(f"  {invitation.person.name} ({role}): {deep_link(username, invitation.token)}")
     print(f"The links work once and expire in {settings.invite_days} days.")
     return 0
 

@@ -15,8 +15,8 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
-from bot import errors, fallback, gatekeeper, privacy
-from bot.actions import absences, sick_reports
+from bot import errors, fallback, gatekeeper, notify, privacy
+from bot.actions import absences, internships, sick_reports
 from bot.actions import evaluations as evaluation_actions
 from bot.actions import first_day as first_day_actions
 from bot.handlers_util import FALLBACK_GROUP, FIRST_FLOW_GROUP
@@ -28,6 +28,10 @@ from conversations import (
     appointment_decision,
     appointment_proof,
     caseload,
+    caseload_close,
+    caseload_extend,
+    caseload_move,
+    caseload_people,
     evaluation,
     export,
     first_day,
@@ -39,6 +43,8 @@ from conversations import (
     loose_files,
     my_internship,
     new_internship,
+    new_internship_create,
+    new_internship_plan,
     no_show,
     notification_settings,
     sick_better,
@@ -77,8 +83,16 @@ def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
         first_day.handlers(i18n),
         my_internship.handlers(i18n),
         info.handlers(i18n),
+        # Part two before part one: when part one starts again, part two first drops the
+        # draft it shares, then part one begins a new one.
+        new_internship_plan.handlers(i18n),
         new_internship.handlers(i18n),
+        new_internship_create.handlers(i18n),
         caseload.handlers(i18n),
+        caseload_extend.handlers(i18n),
+        caseload_move.handlers(i18n),
+        caseload_close.handlers(i18n),
+        caseload_people.handlers(i18n),
         notification_settings.handlers(i18n),
         export.handlers(i18n),
         hours.handlers(i18n),
@@ -107,7 +121,7 @@ def register_reminders(reminders: Reminders) -> None:
     reminders.register(privacy.PURGE_KIND, privacy.scheduled_purge)
     evaluation_actions.register_reminders(reminders)
     first_day_actions.register_reminders(reminders)
-    caseload.register_reminders(reminders)
-    notification_settings.register_reminders(reminders)
+    internships.register_reminders(reminders)
+    notify.register_reminders(reminders)
     absences.register_reminders(reminders)
     sick_reports.register_reminders(reminders)

@@ -5,12 +5,13 @@ recipient gets the text in their own language, through the outbox, and every
 caseworker notification carries the buttons to act on it. Call inside the
 transaction that stores the fact being reported.
 
-Callback data of the caseworker buttons (handled in the caseworker flows):
-`cw:open:<internship id>`, `cw:extend:<internship id>:<workdays>`, `cw:later:<internship id>`.
+The caseworker buttons are `bot.buttons.OpenInternship`, `ExtendBy` and `RemindLater`
+(`cw:open:<id>`, `cw:extend:<id>:<workdays>`, `cw:later:<id>`), pressed in the
+caseworker flows.
 
-A caseworker can choose to get some kinds in a daily digest instead (their
+A caseworker can choose to get some kinds (`KINDS`) in a daily digest instead (their
 notification settings): those are kept in `digest_items` and sent by the
-`caseworker_digest` reminder at their chosen local time.
+`caseworker_digest` reminder (`send_digest`) at their chosen local time.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.buttons import ExtendBy, OpenInternship, RemindLater
 from bot.clock import local_moment
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.reminders import Reminders
 from bot.services import Services
-from bot.store import caseload, people
+from bot.store import caseload, internships, people, reminders
 from bot.store.models import Internship, Person, Role
 
 TextFor = Callable[[Translator], str]
@@ -37,6 +40,24 @@ URGENT_KINDS = frozenset({"sick", "late", "no_show", "accident"})
 # The reminder kind that sends a caseworker's daily digest (subject: the caseworker's id).
 DIGEST_KIND = "caseworker_digest"
 DIGEST_EXPIRES_AFTER = timedelta(hours=12)
+MAX_DIGEST_MESSAGE = 3500
+MAX_OPEN_BUTTONS = 10
+
+# Every kind of notification a caseworker gets, as the callers below name them, with its
+# name in the caseworker's notification settings.
+KINDS = {
+    "sick": N_("Sick reports"),
+    "certificate": N_("Medical certificates"),
+    "late": N_("Late arrivals"),
+    "appointment": N_("Appointments"),
+    "accident": N_("Work accidents"),
+    "no_show": N_("Did not come"),
+    "hours": N_("Internship hours"),
+    "evaluation": N_("Evaluations"),
+    "reminder": N_("Reminders"),
+    "first_day": N_("First workday"),
+    "blocked": N_("Blocked the bot"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,15 +96,19 @@ def caseworker_buttons(
     t: Translator, internship_id: int, extend_by: int | None = None
 ) -> InlineKeyboardMarkup:
     """Open the internship, (optionally) extend it, or be reminded later."""
-    row = [InlineKeyboardButton(t.plain("📂 Open"), callback_data=f"cw:open:{internship_id}")]
+    row = [
+        InlineKeyboardButton(t.plain("📂 Open"), callback_data=OpenInternship(internship_id).pack())
+    ]
     if extend_by:
         row.append(
             InlineKeyboardButton(
                 t.plain("➕ Extend {days} d", days=extend_by),
-                callback_data=f"cw:extend:{internship_id}:{extend_by}",
+                callback_data=ExtendBy(internship_id, extend_by).pack(),
             )
         )
-    row.append(InlineKeyboardButton(t.plain("⏰ Later"), callback_data=f"cw:later:{internship_id}"))
+    row.append(
+        InlineKeyboardButton(t.plain("⏰ Later"), callback_data=RemindLater(internship_id).pack())
+    )
     return InlineKeyboardMarkup([row])
 
 
@@ -197,3 +222,64 @@ async def to_person(
     return await services.outbox.message(
         person, text_for(t), buttons(t) if buttons else None, kind=kind, dedupe_key=dedupe_key
     )
+
+
+# The digest
+
+
+def digest_messages(t: Translator, texts: list[str]) -> list[str]:
+    """The digest's texts in as few messages as Telegram allows."""
+    header = t.ngettext(
+        "🗞 <b>Your daily digest</b>: {n} notification",
+        "🗞 <b>Your daily digest</b>: {n} notifications",
+        len(texts),
+    )
+    messages, current = [], header
+    for text in texts:
+        piece = f"\n\n— — —\n{text}"
+        if len(current) + len(piece) > MAX_DIGEST_MESSAGE:
+            messages.append(current)
+            current = text[:MAX_DIGEST_MESSAGE]
+        else:
+            current += piece
+    messages.append(current)
+    return messages
+
+
+async def send_digest(services: Services, reminder: reminders.Reminder) -> str | None:
+    """The `caseworker_digest` reminder: everything waiting, in one go, with open buttons."""
+    person = await people.get(services.db, reminder.subject_id)
+    if person is None or person.telegram_user_id is None:
+        return "caseworker not reachable"
+    items = await caseload.pending_digest(services.db, person.id)
+    if not items:
+        return "nothing waiting"
+    t = services.i18n.translator(person.language)
+    seen: list[int] = []
+    for item in items:
+        if item.internship_id is not None and item.internship_id not in seen:
+            seen.append(item.internship_id)
+    buttons = []
+    for internship_id in seen[:MAX_OPEN_BUTTONS]:
+        internship = await internships.get(services.db, internship_id)
+        client = await people.get(services.db, internship.client_id) if internship else None
+        name = client.name if client else str(internship_id)
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    f"📂 {name}"[:60], callback_data=OpenInternship(internship_id).pack()
+                )
+            ]
+        )
+    messages = digest_messages(t, [item.text for item in items])
+    for number, text in enumerate(messages, start=1):
+        markup = InlineKeyboardMarkup(buttons) if number == len(messages) and buttons else None
+        await services.outbox.message(
+            person, text, markup, kind="digest", dedupe_key=f"digest:{reminder.id}:{number}"
+        )
+    await caseload.mark_digest_sent(services.db, [item.id for item in items], services.clock.now())
+    return None
+
+
+def register_reminders(reminders_: Reminders) -> None:
+    reminders_.register(DIGEST_KIND, send_digest, label=N_("daily digest"))

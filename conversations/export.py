@@ -5,13 +5,18 @@ a CSV document with one row per internship overlapping it (their own; an admin's
 everyone's), and then a button per internship whose hours are in but not locked:
 a tap locks them after checking, so the workplace can no longer change them.
 The same CSV comes from `werkervaring-bot export hours --from DATE --to DATE`.
+
+The month buttons carry `ex:p:<first day>:<last day>`, the lock buttons
+`ex:lock:<internship id>`; locking is `bot.actions.internships.lock_hours`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -23,23 +28,40 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import access, menus
+from bot import menus
+from bot.actions import internships as actions
+from bot.actions.refusals import AlreadyLocked, Refusal
+from bot.callbacks import Button
+from bot.caseload import refused
 from bot.context import BotContext
 from bot.exports import HoursRow, hours_csv_bytes, hours_rows
 from bot.flows import back_to_menu, end_silently, leaving, local_today, staff, typed_text
 from bot.i18n import I18n
 from bot.menus import Action
-from bot.parsing import Yearless, parse_day, parse_iso_day
-from bot.store import internships
+from bot.parsing import Yearless, parse_day
 from bot.store.models import Role
-from conversations.caseload import lock
 
-PERIOD = 0
+
+class State(StrEnum):
+    PERIOD = "period"
+
+
+@dataclass(frozen=True)
+class Period(Button, prefix="ex:p"):
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class LockExported(Button, prefix="ex:lock"):
+    internship_id: int
+
+
 MAX_LOCK_BUTTONS = 20
 MAX_PERIOD_DAYS = 400
 
 
-async def ask_period(update: Update, context: BotContext) -> int:
+async def ask_period(update: Update, context: BotContext) -> State | int:
     """Menu "Export hours": which period?"""
     if await staff(update, context) is None:
         return ConversationHandler.END
@@ -57,7 +79,7 @@ async def ask_period(update: Update, context: BotContext) -> int:
         [
             InlineKeyboardButton(
                 t.date(first, "LLLL yyyy").capitalize(),
-                callback_data=f"ex:p:{first.isoformat()}:{last.isoformat()}",
+                callback_data=Period(first, last).pack(),
             )
         ]
         for first, last in choices
@@ -71,24 +93,22 @@ async def ask_period(update: Update, context: BotContext) -> int:
         ),
         reply_markup=InlineKeyboardMarkup(buttons),
     )
-    return PERIOD
+    return State.PERIOD
 
 
-async def period_chosen(update: Update, context: BotContext) -> int:
+async def period_chosen(update: Update, context: BotContext) -> State | int:
     """A month button or two typed dates: send the CSV and the lock buttons."""
     person = await staff(update, context)
     if person is None:
         return ConversationHandler.END
     chat = update.effective_chat
     assert chat is not None
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        _, _, first_text, last_text = (query.data or "").split(":")
-        first, last = parse_iso_day(first_text), parse_iso_day(last_text)
-        if first is None or last is None:
-            # Forged data (digits of another script, say): nothing to export.
+    press = Period.of(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        if press is None:
             return ConversationHandler.END
+        first, last = press.first, press.last
     else:
         message = update.effective_message
         period = _parse_period(message.text or "" if message else "", local_today(context.services))
@@ -100,7 +120,7 @@ async def period_chosen(update: Update, context: BotContext) -> int:
                     "1/11/2026 - 30/11/2026"
                 ),
             )
-            return PERIOD
+            return State.PERIOD
         first, last = period
     rows = await hours_rows(
         context.services, first, last, None if person.role == Role.ADMIN else person.id
@@ -146,7 +166,7 @@ async def _offer_locks(update: Update, context: BotContext, rows: list[HoursRow]
         [
             InlineKeyboardButton(
                 f"🔒 {row.client} · {(row.minutes or 0) // 60}:{(row.minutes or 0) % 60:02d}"[:60],
-                callback_data=f"ex:lock:{row.internship_id}",
+                callback_data=LockExported(row.internship_id).pack(),
             )
         ]
         for row in open_rows[:MAX_LOCK_BUTTONS]
@@ -163,16 +183,19 @@ async def _offer_locks(update: Update, context: BotContext, rows: list[HoursRow]
 
 async def lock_pressed(update: Update, context: BotContext) -> None:
     """`ex:lock:<id>`: lock the hours of one internship (if it is theirs)."""
-    person = await staff(update, context)
+    press = LockExported.of(update)
     query = update.callback_query
-    if person is None or query is None:
+    assert press is not None and query is not None
+    try:
+        await actions.lock_hours(context.services, context.person, press.internship_id)
+    except AlreadyLocked as refusal:
+        # Locked meanwhile (in the caseload, say): the button goes all the same.
+        await refused(update, context, refusal)
+    except Refusal as refusal:
+        await refused(update, context, refusal)
         return
-    internship_id = int((query.data or "").rsplit(":", 1)[1])
-    internship = await internships.get(context.services.db, internship_id)
-    if internship is None or not access.can_see_internship(person, internship):
-        await access.deny(update, context)
-        return
-    await query.answer(await lock(context, person, internship))
+    else:
+        await query.answer(context.translator.plain("🔒 Hours locked."))
     message = query.message
     markup = getattr(message, "reply_markup", None)
     if markup is None:
@@ -195,7 +218,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     period_button: BaseHandler[Update, Any, Any] = CallbackQueryHandler(
-        period_chosen, pattern=r"^ex:p:\d{4}-\d{2}-\d{2}:\d{4}-\d{2}-\d{2}$"
+        period_chosen, pattern=Period.matches
     )
     conversation: ConversationHandler[Any] = ConversationHandler(
         name="export",
@@ -203,7 +226,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         per_message=False,
         entry_points=[*menus.entry_points(i18n, Action.EXPORT, ask_period), period_button],
         states={
-            PERIOD: [
+            State.PERIOD: [
                 period_button,
                 MessageHandler(typed_text(i18n), period_chosen),
             ]
@@ -214,4 +237,4 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             MessageHandler(leaving(i18n), end_silently),
         ],
     )
-    return [conversation, CallbackQueryHandler(lock_pressed, pattern=r"^ex:lock:\d{1,18}$")]
+    return [conversation, CallbackQueryHandler(lock_pressed, pattern=LockExported.matches)]

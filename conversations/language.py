@@ -22,7 +22,8 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import access, accounts, flows, menus
+from bot import access, flows, menus
+from bot.actions import people as people_actions
 from bot.buttons import ChooseLanguage
 from bot.context import BotContext
 from bot.i18n import I18n
@@ -57,7 +58,7 @@ async def choose(update: Update, context: BotContext) -> None:
         return
     welcome_pending = bool(context.data.pop(flows.WELCOME_PENDING, False))
     first_choice = welcome_pending or person.language is None
-    person = await accounts.choose_language(context.services, person, language)
+    person = await people_actions.choose_language(context.services, person, language)
     context.person = person
     context.translator = i18n.translator(language)
     await query.answer()

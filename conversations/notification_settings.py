@@ -6,11 +6,17 @@ local time the caseworker chooses (16:00 unless changed). Urgent kinds (sick
 reports, work accidents) arrive at once unless the caseworker moves them.
 
 `bot.notify` keeps digest notifications in `digest_items`; the `caseworker_digest`
-reminder (`send_digest`, registered here) sends them together at that time.
+reminder (`bot.notify.send_digest`) sends them together at that time. The choices
+are stored by `bot.actions.people.choose_delivery` and `choose_digest_time`.
+
+Buttons: `ns:k:<kind>` (switch a kind), `ns:time` and `ns:at:<HHMM>` (the digest
+time), `ns:done`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -22,6 +28,10 @@ from telegram.ext import (
 )
 
 from bot import flows, menus, notify
+from bot.actions import people as people_actions
+from bot.actions.people import Delivery
+from bot.actions.refusals import Refusal
+from bot.callbacks import Button
 from bot.context import BotContext
 from bot.flows import (
     back_to_menu,
@@ -32,33 +42,41 @@ from bot.flows import (
     staff,
     typed_text,
 )
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n
 from bot.menus import Action
 from bot.parsing import parse_clock
-from bot.reminders import Reminders
-from bot.services import Services
-from bot.store import caseload, internships, people, reminders
+from bot.store import caseload
 from bot.store.models import Person
 
-CHOOSING, TIME = range(2)
 
-# Every kind of notification a caseworker gets, as `bot.notify` callers name them.
-KINDS = {
-    "sick": N_("Sick reports"),
-    "certificate": N_("Medical certificates"),
-    "late": N_("Late arrivals"),
-    "appointment": N_("Appointments"),
-    "accident": N_("Work accidents"),
-    "no_show": N_("Did not come"),
-    "hours": N_("Internship hours"),
-    "evaluation": N_("Evaluations"),
-    "reminder": N_("Reminders"),
-    "first_day": N_("First workday"),
-    "blocked": N_("Blocked the bot"),
-}
+class State(StrEnum):
+    CHOOSING = "choosing"
+    TIME = "time"
+
+
+@dataclass(frozen=True)
+class SwitchKind(Button, prefix="ns:k"):
+    kind: str
+
+
+@dataclass(frozen=True)
+class AskTime(Button, prefix="ns:time"):
+    pass
+
+
+@dataclass(frozen=True)
+class DigestAt(Button, prefix="ns:at"):
+    """The digest time as four digits (`1600`): the data has no room for a colon."""
+
+    hhmm: str
+
+
+@dataclass(frozen=True)
+class Done(Button, prefix="ns:done"):
+    pass
+
+
 TIME_CHOICES = ["08:00", "12:00", "16:00", "17:00"]
-MAX_DIGEST_MESSAGE = 3500
-MAX_OPEN_BUTTONS = 10
 
 
 async def _settings_view(context: BotContext, person: Person) -> tuple[str, InlineKeyboardMarkup]:
@@ -67,23 +85,24 @@ async def _settings_view(context: BotContext, person: Person) -> tuple[str, Inli
     chosen = await caseload.preferences(db, person.id)
     at = await caseload.digest_time(db, person.id)
     rows = []
-    for kind, label in KINDS.items():
+    for kind, label in notify.KINDS.items():
         digest = chosen.get(kind) == "digest"
         rows.append(
             [
                 InlineKeyboardButton(
-                    ("🗞 " if digest else "🔔 ") + t.plain(label), callback_data=f"ns:k:{kind}"
+                    ("🗞 " if digest else "🔔 ") + t.plain(label),
+                    callback_data=SwitchKind(kind).pack(),
                 )
             ]
         )
     rows.append(
         [
             InlineKeyboardButton(
-                t.plain("🕓 Digest time: {time}", time=t.time(at)), callback_data="ns:time"
+                t.plain("🕓 Digest time: {time}", time=t.time(at)), callback_data=AskTime().pack()
             )
         ]
     )
-    rows.append([InlineKeyboardButton(t.plain(flows.DONE), callback_data="ns:done")])
+    rows.append([InlineKeyboardButton(t.plain(flows.DONE), callback_data=Done().pack())])
     text = context._(
         "<b>Notifications</b>\n🔔 = at once, 🗞 = in the daily digest at {time}.\n"
         "Tap a kind to switch it.",
@@ -92,7 +111,7 @@ async def _settings_view(context: BotContext, person: Person) -> tuple[str, Inli
     return text, InlineKeyboardMarkup(rows)
 
 
-async def show(update: Update, context: BotContext) -> int:
+async def show(update: Update, context: BotContext) -> State | int:
     """Menu "Notifications": the settings with their buttons."""
     person = await staff(update, context)
     if person is None:
@@ -101,30 +120,31 @@ async def show(update: Update, context: BotContext) -> int:
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_message(chat.id, text, reply_markup=buttons)
-    return CHOOSING
+    return State.CHOOSING
 
 
-async def toggle(update: Update, context: BotContext) -> int | None:
+async def toggle(update: Update, context: BotContext) -> State | None:
     """`ns:k:<kind>`: switch a kind between at once and the digest."""
+    press = SwitchKind.of(update)
     person = await staff(update, context)
     query = update.callback_query
-    if person is None or query is None:
+    if person is None or query is None or press is None:
         return None
-    kind = (query.data or "").rsplit(":", 1)[1]
-    if kind not in KINDS:
-        # Forged or from an older version: it must not open the settings either.
+    current = (await caseload.preferences(context.services.db, person.id)).get(press.kind)
+    delivery = Delivery.NOW if current == Delivery.DIGEST else Delivery.DIGEST
+    try:
+        await people_actions.choose_delivery(context.services, person, press.kind, delivery)
+    except Refusal:
+        # An unknown kind, forged or from an older version: it must not open the settings.
         await refuse(update, context)
         return None
-    db = context.services.db
-    current = (await caseload.preferences(db, person.id)).get(kind, "now")
-    await caseload.set_preference(db, person.id, kind, "now" if current == "digest" else "digest")
     await query.answer()
     text, buttons = await _settings_view(context, person)
     await query.edit_message_text(text, reply_markup=buttons)
-    return CHOOSING
+    return State.CHOOSING
 
 
-async def ask_time(update: Update, context: BotContext) -> int | None:
+async def ask_time(update: Update, context: BotContext) -> State | None:
     """`ns:time`: at what time the digest comes."""
     person = await staff(update, context)
     query = update.callback_query
@@ -134,7 +154,7 @@ async def ask_time(update: Update, context: BotContext) -> int | None:
     chat = update.effective_chat
     assert chat is not None
     buttons = [
-        InlineKeyboardButton(choice, callback_data=f"ns:at:{choice.replace(':', '')}")
+        InlineKeyboardButton(choice, callback_data=DigestAt(choice.replace(":", "")).pack())
         for choice in TIME_CHOICES
     ]
     await context.bot.send_message(
@@ -142,17 +162,18 @@ async def ask_time(update: Update, context: BotContext) -> int | None:
         context._("At what time do you want the daily digest? Pick it, or type it (16:30)."),
         reply_markup=InlineKeyboardMarkup([buttons]),
     )
-    return TIME
+    return State.TIME
 
 
-async def time_chosen(update: Update, context: BotContext) -> int | None:
+async def time_chosen(update: Update, context: BotContext) -> State | None:
     """`ns:at:<HHMM>` or typed: store the digest time and plan the next digest."""
     person = await staff(update, context)
     if person is None:
         return None
+    press = DigestAt.of(update)
     if update.callback_query is not None:
-        raw = (update.callback_query.data or "").rsplit(":", 1)[1]
-        at = parse_clock(f"{raw[:2]}:{raw[2:]}")
+        raw = press.hhmm if press is not None else ""
+        at = parse_clock(f"{raw[:2]}:{raw[2:]}") if len(raw) == 4 and raw.isascii() else None
         if at is None:
             await refuse(update, context)
             return None
@@ -166,14 +187,11 @@ async def time_chosen(update: Update, context: BotContext) -> int | None:
         await context.bot.send_message(
             chat.id, context._("I do not understand this time. Please type it like this: 16:30")
         )
-        return TIME
-    services = context.services
-    async with services.db.transaction():
-        await caseload.set_digest_time(services.db, person.id, at)
-        await notify.plan_digest(services, person.id)
+        return State.TIME
+    await people_actions.choose_digest_time(context.services, person, at)
     text, buttons = await _settings_view(context, person)
     await context.bot.send_message(chat.id, text, reply_markup=buttons)
-    return CHOOSING
+    return State.CHOOSING
 
 
 async def done(update: Update, context: BotContext) -> int | None:
@@ -193,73 +211,16 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await back_to_menu(update, context, context._("Your notification settings are saved."))
 
 
-# The digest
-
-
-def digest_messages(t: Translator, texts: list[str]) -> list[str]:
-    """The digest's texts in as few messages as Telegram allows."""
-    header = t.ngettext(
-        "🗞 <b>Your daily digest</b>: {n} notification",
-        "🗞 <b>Your daily digest</b>: {n} notifications",
-        len(texts),
-    )
-    messages, current = [], header
-    for text in texts:
-        piece = f"\n\n— — —\n{text}"
-        if len(current) + len(piece) > MAX_DIGEST_MESSAGE:
-            messages.append(current)
-            current = text[:MAX_DIGEST_MESSAGE]
-        else:
-            current += piece
-    messages.append(current)
-    return messages
-
-
-async def send_digest(services: Services, reminder: reminders.Reminder) -> str | None:
-    """The `caseworker_digest` reminder: everything waiting, in one go, with open buttons."""
-    person = await people.get(services.db, reminder.subject_id)
-    if person is None or person.telegram_user_id is None:
-        return "caseworker not reachable"
-    items = await caseload.pending_digest(services.db, person.id)
-    if not items:
-        return "nothing waiting"
-    t = services.i18n.translator(person.language)
-    seen: list[int] = []
-    for item in items:
-        if item.internship_id is not None and item.internship_id not in seen:
-            seen.append(item.internship_id)
-    buttons = []
-    for internship_id in seen[:MAX_OPEN_BUTTONS]:
-        internship = await internships.get(services.db, internship_id)
-        client = await people.get(services.db, internship.client_id) if internship else None
-        name = client.name if client else str(internship_id)
-        buttons.append(
-            [InlineKeyboardButton(f"📂 {name}"[:60], callback_data=f"cw:open:{internship_id}")]
-        )
-    messages = digest_messages(t, [item.text for item in items])
-    for number, text in enumerate(messages, start=1):
-        markup = InlineKeyboardMarkup(buttons) if number == len(messages) and buttons else None
-        await services.outbox.message(
-            person, text, markup, kind="digest", dedupe_key=f"digest:{reminder.id}:{number}"
-        )
-    await caseload.mark_digest_sent(services.db, [item.id for item in items], services.clock.now())
-    return None
-
-
-def register_reminders(reminders_: Reminders) -> None:
-    reminders_.register(notify.DIGEST_KIND, send_digest, label=N_("daily digest"))
-
-
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     buttons: list[BaseHandler[Update, Any, Any]] = [
-        CallbackQueryHandler(toggle, pattern=r"^ns:k:\w+$"),
-        CallbackQueryHandler(ask_time, pattern=r"^ns:time$"),
-        CallbackQueryHandler(time_chosen, pattern=r"^ns:at:\d{4}$"),
-        CallbackQueryHandler(done, pattern=r"^ns:done$"),
+        CallbackQueryHandler(toggle, pattern=SwitchKind.matches),
+        CallbackQueryHandler(ask_time, pattern=AskTime.matches),
+        CallbackQueryHandler(time_chosen, pattern=DigestAt.matches),
+        CallbackQueryHandler(done, pattern=Done.matches),
     ]
     states: dict[object, list[BaseHandler[Update, Any, Any]]] = {
-        CHOOSING: buttons,
-        TIME: [*buttons, MessageHandler(typed_text(i18n), time_chosen)],
+        State.CHOOSING: buttons,
+        State.TIME: [*buttons, MessageHandler(typed_text(i18n), time_chosen)],
     }
     conversation: ConversationHandler[Any] = ConversationHandler(
         name="notification_settings",

@@ -21,7 +21,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import access, flows, menus
-from bot.accounts import LinkResult, redeem
+from bot.actions.people import LinkResult, redeem
 from bot.context import BotContext
 from bot.i18n import N_, I18n
 from bot.menus import Action

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from bot.accounts import create_person_with_invite
+from bot.actions import people as people_actions
 from bot.store import internships, people, workplaces
 from bot.store.internships import NewInternship
 from bot.store.models import Internship, Person, Role, Schedule, Workplace, WorkplaceKind
@@ -36,7 +36,10 @@ async def person(
 
 async def invited(h: BotHarness, role: Role, name: str) -> tuple[Person, str]:
     """A person with a fresh invite token, not linked yet."""
-    return await create_person_with_invite(h.services, role, name)
+    invitation = await people_actions.invite_person(
+        h.services, people_actions.COMMAND_LINE, role, name
+    )
+    return invitation.person, invitation.token
 
 
 async def workplace(

@@ -26,13 +26,6 @@ ALLOWED_IMPORTERS = {
     "bot.runner": {"bot.cli"},
 }
 
-# Imports that break the rules today and are being taken out (issue 18). The test
-# fails when one of them is gone but still listed, so the list only shrinks.
-KNOWN: set[tuple[str, str]] = {
-    ("conversations.caseload", "conversations.new_internship"),
-    ("conversations.export", "conversations.caseload"),
-}
-
 
 def direct_imports() -> set[tuple[str, str]]:
     return {
@@ -54,9 +47,7 @@ def allowed(importer: str, imported: str) -> bool:
 
 
 def test_no_module_imports_what_it_may_not() -> None:
-    broken = broken_rules()
-    assert broken <= KNOWN, f"new imports against the rules: {sorted(broken - KNOWN)}"
-    assert broken >= KNOWN, f"gone, take them off KNOWN: {sorted(KNOWN - broken)}"
+    assert sorted(broken_rules()) == []
 
 
 def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -72,7 +63,4 @@ def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
 
 
 def test_no_import_cycles() -> None:
-    graph = grimp.build_graph("bot", "conversations", exclude_type_checking_imports=True)
-    for importer, imported in KNOWN:
-        graph.remove_import(importer=importer, imported=imported)
-    assert cycles(graph) == []
+    assert cycles(GRAPH) == []

@@ -324,3 +324,28 @@ async def test_names_in_the_history_are_escaped(bot: BotHarness) -> None:
     await _open(w.caseworker_chat, w.internship.id)
     detail = w.caseworker_chat.last_text
     assert "hours.submitted (Mieke &lt;Onthaal&gt; &amp; co)" in detail
+
+
+async def test_three_pages_forward_to_the_end_and_back_to_the_first(bot: BotHarness) -> None:
+    an, an_chat = await factories.person(bot, Role.CASEWORKER, "An Peeters")
+    place = await factories.workplace(bot)
+    for n in range(17):
+        client, _ = await factories.person(bot, Role.CLIENT, f"Klant {n:02d}")
+        await factories.internship(bot, client, place, an)
+    await an_chat.send("/caseload")
+    first = an_chat.last
+    assert [b["callback_data"] for b in first.inline_buttons][-1] == "cl:page:1"
+    await an_chat.press("Volgende ➡️")
+    second = an_chat.last
+    await an_chat.press("Volgende ➡️")
+    third = an_chat.last
+    assert "Klant 16" in third.text and "Klant 00" not in third.text
+    assert "Volgende ➡️" not in third.button_labels
+    assert [b["callback_data"] for b in third.inline_buttons][-1] == "cl:page:1"
+    await an_chat.press("⬅️ Vorige")
+    assert an_chat.last.text == second.text
+    await an_chat.press("⬅️ Vorige")
+    assert an_chat.last.text == first.text and an_chat.last.inline_buttons == first.inline_buttons
+    # A page beyond the last shows the last one.
+    await an_chat.press_data("cl:page:9")
+    assert an_chat.last.text == third.text

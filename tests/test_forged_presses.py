@@ -32,11 +32,10 @@ from typing import Any
 
 import pytest
 
-from bot import access, flows
+from bot import access, caseload, flows
 from bot.callbacks import FAMILIES
 from bot.store import people
 from bot.store.models import Internship, Role
-from conversations import caseload
 from tests import factories
 from tests.conftest import BRUSSELS
 from tests.factories import World

@@ -16,12 +16,16 @@ update:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import itertools
 import re
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
 
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -29,6 +33,7 @@ from hypothesis import strategies as st
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import menus
+from bot.callbacks import Button
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.context import BotContext
@@ -79,17 +84,43 @@ def all_handlers(handlers: Any) -> Iterator[BaseHandler[Any, Any, Any]]:
 
 
 def learn(bot: BotHarness) -> tuple[list[str], list[str]]:
+    """The button families the handlers take (as regexes of their data) and the commands."""
     patterns: set[str] = set()
     commands: set[str] = set()
     for group in bot.app.handlers.values():
         for handler in all_handlers(group):
-            if isinstance(handler, CallbackQueryHandler) and isinstance(
-                handler.pattern, re.Pattern
-            ):
-                patterns.add(handler.pattern.pattern)
+            if isinstance(handler, CallbackQueryHandler):
+                if isinstance(handler.pattern, re.Pattern):
+                    patterns.add(handler.pattern.pattern)
+                family = getattr(handler.pattern, "__self__", None)
+                if isinstance(family, type) and issubclass(family, Button):
+                    patterns.add(family_regex(family))
             if isinstance(handler, CommandHandler):
                 commands.update(handler.commands)
     return sorted(patterns), sorted(commands)
+
+
+def family_regex(family: type[Button]) -> str:
+    """A regex of a codec family's data (`bot.callbacks`): its prefix, then its fields."""
+    hints = typing.get_type_hints(family)
+    parts = [re.escape(family.prefix)]
+    for field in dataclasses.fields(family):  # type: ignore[arg-type]
+        kind = hints[field.name]
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        optional = type(None) in typing.get_args(kind)
+        inner = args[0] if optional else kind
+        if inner is int:
+            part = r"\d+"
+        elif inner is date:
+            part = r"\d{4}-\d{2}-\d{2}"
+        elif isinstance(inner, type) and issubclass(inner, StrEnum):
+            part = "(" + "|".join(re.escape(m.value) for m in inner) + ")"
+        elif typing.get_origin(inner) is Literal:
+            part = "(" + "|".join(re.escape(str(v)) for v in typing.get_args(inner)) + ")"
+        else:
+            part = "[a-z0-9_]{1,8}"
+        parts.append(f"({part}|-)" if optional else part)
+    return "^" + ":".join(parts) + "$"
 
 
 async def set_up(settings_: Settings, clock: FakeClock) -> Setting:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot import notify
-from bot.accounts import unlink
+from bot.actions.people import unlink
 from bot.store import people
 from tests import factories
 from tests.conftest import BRUSSELS

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import accounts
+from bot.actions import people as accounts
 from bot.store import audit, invites, people
 from bot.store.models import Person, Role
 from tests import factories
@@ -242,7 +242,7 @@ async def test_repeated_failures_are_slowed_down_and_logged(
 ) -> None:
     person, token = await factories.invited(bot, Role.CLIENT, "Samir")
     guesser = bot.user("Guess")
-    caplog.set_level(logging.INFO, logger="bot.accounts")
+    caplog.set_level(logging.INFO, logger="bot.actions.people")
     for attempt in range(accounts.MAX_FAILED_ATTEMPTS):
         await guesser.send(f"/start wrongwrongwrongwrongwrong{attempt}")
         assert "werkt niet" in guesser.last_text

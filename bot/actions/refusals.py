@@ -79,3 +79,7 @@ def require_open(internship: Internship) -> Internship:
     if not internship.is_open:
         raise StaleState
     return internship
+
+
+class NothingSubmitted(Refusal):
+    """What the action works on was not submitted yet (no hours to lock, say)."""
