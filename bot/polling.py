@@ -126,16 +126,25 @@ class Poller:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._confirm()
 
-    def _start(self, updates: list[tuple[int, Update | None]]) -> int:
-        """Hand the new updates to the chat-ordered processor; returns how many."""
+    def _start(self, updates: list[dict[str, Any]]) -> int:
+        """Hand the new updates to the chat-ordered processor; returns how many.
+
+        Telegram sends the updates still in progress again with every answer; they are
+        skipped by their id before anything else is read.
+        """
         processor = self.application.update_processor
         started = 0
-        for update_id, update in updates:
+        for data in updates:
+            update_id = data["update_id"]
             if update_id in self._in_progress or (
                 self._highest is not None and update_id <= self._highest
             ):
                 continue
             self._highest = update_id
+            try:
+                update = Update.de_json(data, self.application.bot)
+            except Exception:
+                update = None
             if update is None:
                 # One update this version cannot read must not hold up all the others.
                 log.error("Update %s cannot be read by this bot; skipped", update_id)
@@ -151,23 +160,14 @@ class Poller:
         self._in_progress.discard(update_id)
         self._done.set()
 
-    async def _get_updates(self) -> list[tuple[int, Update | None]]:
-        """The next updates: (id, update), with None for one this version cannot read."""
+    async def _get_updates(self) -> list[dict[str, Any]]:
+        """The next updates, as Telegram's JSON (each is read on its own, in `_start`)."""
         self._fetch = asyncio.ensure_future(self._fetch_raw())
         try:
             raw = await self._fetch
         finally:
             self._fetch = None
-        updates: list[tuple[int, Update | None]] = []
-        for data in raw:
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                continue
-            try:
-                update = Update.de_json(data, self.application.bot)
-            except Exception:
-                update = None
-            updates.append((data["update_id"], update))
-        return updates
+        return [d for d in raw if isinstance(d, dict) and isinstance(d.get("update_id"), int)]
 
     async def _fetch_raw(self) -> list[Any]:
         # The raw JSON, so that each update is read on its own (see `_get_updates`).
