@@ -40,6 +40,8 @@ READ_TIMEOUT = 10.0
 # With updates still in progress Telegram would send them again at once: ask again
 # when one is done, or after this long.
 BUSY_POLL_PAUSE = 1.0
+# ... and not sooner than this after the last time (seconds).
+BUSY_POLL_GAP = 0.02
 
 
 def pause_after(failures: int, longest: float = MAX_PAUSE) -> float:
@@ -114,11 +116,14 @@ class Poller:
                     await self._pause(pause_after(failures, self.max_pause))
                     continue
                 failures = 0
-                started = self._start(updates)
-                if not started and self._in_progress and not self._done.is_set():
-                    # Only updates still in progress came back: wait for one to finish.
+                asked = time.monotonic()
+                if not self._start(updates) and self._in_progress:
+                    # Only updates still in progress came back (Telegram keeps sending the
+                    # unconfirmed ones at once): ask again when one is done, but not sooner
+                    # than a moment later, or reading the same batch again is all we do.
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._done.wait(), BUSY_POLL_PAUSE)
+                    await self._pause(asked + BUSY_POLL_GAP - time.monotonic())
         finally:
             # An update being handled is finished first; its effects and its
             # confirmation agree.
@@ -213,6 +218,8 @@ class Poller:
                 self._done.set()
 
     async def _pause(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
