@@ -117,12 +117,14 @@ class Poller:
                     continue
                 failures = 0
                 asked = time.monotonic()
-                if not self._start(updates) and self._in_progress:
-                    # Only updates still in progress came back (Telegram keeps sending the
-                    # unconfirmed ones at once): ask again when one is done, but not sooner
-                    # than a moment later, or reading the same batch again is all we do.
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._done.wait(), BUSY_POLL_PAUSE)
+                started = self._start(updates)
+                if self._in_progress:
+                    # Telegram sends the unconfirmed updates again at once: with nothing new,
+                    # ask again when one is done; either way not sooner than a moment later,
+                    # or reading the same batch again is all the bot does.
+                    if not started:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._done.wait(), BUSY_POLL_PAUSE)
                     await self._pause(asked + BUSY_POLL_GAP - time.monotonic())
         finally:
             # An update being handled is finished first; its effects and its
