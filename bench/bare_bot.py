@@ -6,8 +6,8 @@ same Bot API calls for the same updates as werkervaring-bot (`make bench` runs
 both against `bench.botapi_server`): the menu text "🤒 Ik ben ziek" gets the first
 question; every press is answered (`answerCallbackQuery`), its question loses its
 buttons (`editMessageReplyMarkup`) and the next question follows, with the same
-texts, buttons and callback data; "send" gets the receipt and the certificate
-question. It keeps no state and stores nothing, and it does not tell the workplace
+texts, buttons and callback data; "send" gets the receipt with the certificate
+question in one message. It keeps no state and stores nothing, and it does not tell the workplace
 and the caseworker: werkervaring-bot's outbox does that after the update, and the
 person's answer does not wait for it.
 
@@ -63,13 +63,10 @@ NEXT: dict[str, tuple[str, Rows]] = {
 RECEIPT = (
     "✅ Bedankt. Je ziekmelding is bewaard.\nReferentie: <b>Z-{number:04d}</b>\n"
     "Je werkplek en je deskundige werkervaring weten het nu.\n\nWat nu?\n"
-    "• Stuur hier een foto van je medisch attest.\n"
-    "• Als je beter bent, druk dan opnieuw op «🤒 Ik ben ziek»."
+    "• Als je beter bent, druk dan opnieuw op «🤒 Ik ben ziek».\n\n"
+    "📄 Heb je je medisch attest? Neem er een foto van en stuur die nu hier."
 )
-CERTIFICATE = (
-    "📄 Heb je je medisch attest? Neem er een foto van en stuur die nu hier.",
-    [[("⏰ Later", "sick:later")]],
-)
+CERTIFICATE_BUTTONS: Rows = [[("⏰ Later", "sick:later")]]
 _references = itertools.count(1)
 
 
@@ -94,14 +91,12 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     if query.data == "sick:send":
-        receipt = RECEIPT.format(number=next(_references))
-        await context.bot.send_message(chat_id, receipt, parse_mode="HTML")
-        text, rows = CERTIFICATE
+        text, rows = RECEIPT.format(number=next(_references)), CERTIFICATE_BUTTONS
     elif query.data in NEXT:
         text, rows = NEXT[query.data]
     else:
         return
-    await context.bot.send_message(chat_id, text, reply_markup=keyboard(rows))
+    await context.bot.send_message(chat_id, text, reply_markup=keyboard(rows), parse_mode="HTML")
 
 
 def keep_to_one_core() -> None:

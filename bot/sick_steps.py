@@ -317,15 +317,20 @@ def problem_text(t: Translator, problem: FileProblem) -> str:
     )
 
 
+CERTIFICATE_QUESTION = N_(
+    "📄 Do you have your medical certificate? Take a photo of it and send it here now."
+)
+
+
+def certificate_buttons(t: Translator) -> InlineKeyboardMarkup:
+    """The certificate question's one answer besides a photo: later."""
+    return InlineKeyboardMarkup([[button(t, flows.LATER, SickLater().pack())]])
+
+
 async def ask_certificate(update: Update, context: BotContext) -> None:
     """Ask for a photo of the medical certificate now (or later)."""
     t = context.translator
-    await flows.say(
-        update,
-        context,
-        t._("📄 Do you have your medical certificate? Take a photo of it and send it here now."),
-        InlineKeyboardMarkup([[button(t, flows.LATER, SickLater().pack())]]),
-    )
+    await flows.say(update, context, t._(CERTIFICATE_QUESTION), certificate_buttons(t))
 
 
 async def thank_for_certificate(update: Update, context: BotContext, attached: Attached) -> None:

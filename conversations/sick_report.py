@@ -322,14 +322,16 @@ async def send_report(update: Update, context: BotContext) -> State | int | None
         )
     except Refusal as refusal:
         return await steps.refused(update, context, refusal)
-    await send_receipt(update, context, reported)
     context.data[steps.DRAFT] = {"report_id": reported.report.id}
-    await steps.ask_certificate(update, context)
+    await send_receipt(update, context, reported)
     return State.CERTIFICATE
 
 
 async def send_receipt(update: Update, context: BotContext, reported: actions.Reported) -> None:
-    """The receipt: reference, who knows it now, and what to do next."""
+    """The receipt: reference, who knows it now, what to do next, and the certificate question.
+
+    One message carries both, so a confirmation costs one message, not two.
+    """
     t = context.translator
     report, told = reported.report, reported.told
     lines = [
@@ -346,11 +348,11 @@ async def send_receipt(update: Update, context: BotContext, reported: actions.Re
     lines += ["", t._("What now?")]
     if report.doctor is not Doctor.SEEN:
         lines.append(t._("• Go to a doctor."))
-    lines.append(t._("• Send a photo of your medical certificate here."))
     lines.append(
         t._("• When you are better, press «{button}» again.", button=menus.label(t, Action.SICK))
     )
-    await flows.say(update, context, "\n".join(lines))
+    lines += ["", t._(steps.CERTIFICATE_QUESTION)]
+    await flows.say(update, context, "\n".join(lines), steps.certificate_buttons(t))
 
 
 # The certificate

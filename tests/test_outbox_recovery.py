@@ -76,7 +76,7 @@ async def test_the_worker_dies_after_the_commit_and_a_restart_delivers_once(
     w = await factories.world(first)
     summary = await up_to_the_summary(w.client_chat)
     await confirm_without_sending(first, w.client_chat, summary)
-    assert "Referentie: <b>Z-0001</b>" in w.client_chat.texts[-2]
+    assert "Referentie: <b>Z-0001</b>" in w.client_chat.last_text
     assert w.employer_chat.inbox == [] and w.caseworker_chat.inbox == []
     assert await outbox(first) == [("sick", "pending", 0), ("sick", "pending", 0)]
     await first.stop()
