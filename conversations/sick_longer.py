@@ -12,7 +12,7 @@ The diagram: `conversations/sick_longer.mmd`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -93,7 +93,9 @@ async def length_choice(update: Update, context: BotContext) -> State | int | No
     except Refusal as refusal:
         return await steps.refused(update, context, refusal)
     base = actions.prolong_base(report, steps.today(context))
-    return await set_last_day(update, context, base + timedelta(days=int(press.choice)))
+    workdays = None if press.choice == "7" else int(press.choice)
+    last = await actions.last_sick_day(context.services, client, base, workdays, after=True)
+    return await set_last_day(update, context, last)
 
 
 async def until_day(update: Update, context: BotContext) -> State | int:

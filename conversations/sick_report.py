@@ -210,7 +210,8 @@ async def length_choice(update: Update, context: BotContext) -> State | int:
     """1, 2, 3 days, a week, not known yet, or until a day."""
     press = SickLength.of(update)
     assert press is not None
-    if await pressed(update, context) is None:
+    client = await pressed(update, context)
+    if client is None:
         return END
     current = steps.draft(context)
     first = first_of(current) if current is not None else None
@@ -227,7 +228,9 @@ async def length_choice(update: Update, context: BotContext) -> State | int:
         return State.LENGTH_DATE
     if press.choice == "unknown":
         return await set_last_day(update, context, None)
-    return await set_last_day(update, context, first + timedelta(days=int(press.choice) - 1))
+    workdays = None if press.choice == "7" else int(press.choice)
+    last = await actions.last_sick_day(context.services, client, first, workdays)
+    return await set_last_day(update, context, last)
 
 
 async def until_day(update: Update, context: BotContext) -> State | int:

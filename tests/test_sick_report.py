@@ -489,6 +489,43 @@ async def test_no_certificate_reminders_once_it_is_in(bot: BotHarness) -> None:
     assert len(w.caseworker_chat.inbox) == caseworker_messages
 
 
+# Days are the client's workdays
+
+
+@pytest.mark.parametrize(
+    ("day", "length", "until"),
+    [
+        (4, "2 dagen", "maandag 7 december"),  # Friday and Monday, not until Sunday
+        (2, "1 week", "dinsdag 8 december"),  # five workdays of the schedule
+        (24, "2 dagen", "maandag 28 december"),  # Christmas (Friday) is no workday
+    ],
+    ids=["friday-2-days", "wednesday-1-week", "over-christmas"],
+)
+async def test_a_length_counts_the_clients_workdays(
+    bot: BotHarness, day: int, length: str, until: str
+) -> None:
+    at(bot, 2026, 12, day, 7, 0)
+    w = await factories.world(bot)
+    await w.client_chat.send(SICK)
+    await w.client_chat.press("Vandaag")
+    await w.client_chat.press(length)
+    await w.client_chat.press(WILL_SEE)
+    assert f"Tot: {until}" in w.client_chat.last_text
+
+
+async def test_sick_longer_counts_workdays_after_the_expected_end(bot: BotHarness) -> None:
+    at(bot, 2026, 12, 3, 7, 30)  # Thursday, sick until Friday
+    w = await factories.world(bot)
+    await report(w.client_chat)
+    await w.client_chat.send(SICK)
+    await w.client_chat.press("📅 Ik ben langer ziek")
+    await w.client_chat.press("2 dagen langer")
+    assert "Tot: dinsdag 8 december" in w.client_chat.last_text
+    await w.client_chat.press(SEND)
+    [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
+    assert stored.expected_last_day == date(2026, 12, 8)
+
+
 # Longer, better, no news
 
 

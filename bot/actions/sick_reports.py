@@ -114,6 +114,23 @@ def prolong_base(report: SickReport, now: date) -> date:
     return max(report.expected_last_day or yesterday, yesterday)
 
 
+async def last_sick_day(
+    services: Services, client: Person, start: date, workdays: int | None, after: bool = False
+) -> date:
+    """The last of `workdays` sick workdays from `start` (after it, when prolonging).
+
+    Counted on the client's schedule with public holidays left out, as a person means
+    "two days": sick on Friday for two days is Friday and Monday. `None` is a week:
+    as many workdays as the schedule has in one. Without an internship, Monday to
+    Friday.
+    """
+    internship = await internships.current_for_client(services.db, client.id)
+    schedule = internship.schedule if internship else DEFAULT_SCHEDULE
+    count = len(schedule.days) if workdays is None else workdays
+    first = start + timedelta(days=1) if after else start
+    return workdays_from(first, schedule, count)[-1]
+
+
 def is_late(
     reported_at: datetime, first_day: date, internship: Internship | None, services: Services
 ) -> bool:
