@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
-from bot import access, flows, menus, workdays
+from bot import access, flows, internship_draft, menus, workdays
 from bot.actions import internships as actions
 from bot.actions.refusals import (
     AlreadyLocked,
@@ -332,6 +332,7 @@ async def detail(
             start=t.time(schedule.start),
             end=t.time(schedule.end),
         ),
+        internship_draft.break_line(t, schedule),
         t._(
             "From {first} to {last}: {count} workdays ({extra} added)",
             first=t.date(days[0], "EEE d MMM yyyy"),

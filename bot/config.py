@@ -54,6 +54,8 @@ class Settings:
     bot_username: str | None = None
     invite_days: int = 14
     premium_per_hour_cents: int = 100
+    # The usual unpaid break of a workday over six hours, in minutes (new internships).
+    break_minutes: int = 30
     retention_days: int = 365 * 2
     # Keep the process on one processor core (see `bot.runner.keep_to_one_core`).
     one_core: bool = True
@@ -80,6 +82,9 @@ class Settings:
             invite_days=parse_positive_int("INVITE_VALID_DAYS", env.get("INVITE_VALID_DAYS"), 14),
             premium_per_hour_cents=parse_positive_int(
                 "PREMIUM_CENTS_PER_HOUR", env.get("PREMIUM_CENTS_PER_HOUR"), 100
+            ),
+            break_minutes=parse_positive_int(
+                "BREAK_MINUTES", env.get("BREAK_MINUTES"), 30, minimum=0
             ),
             retention_days=parse_positive_int("RETENTION_DAYS", env.get("RETENTION_DAYS"), 365 * 2),
             one_core=parse_switch("ONE_CORE", env.get("ONE_CORE"), True),
@@ -160,15 +165,16 @@ def parse_username(value: str) -> str | None:
     return value.lstrip("@")
 
 
-def parse_positive_int(name: str, value: str | None, default: int) -> int:
+def parse_positive_int(name: str, value: str | None, default: int, minimum: int = 1) -> int:
     if value is None or not value.strip():
         return default
     try:
         number = int(value)
     except ValueError:
-        number = 0
-    if number <= 0:
-        raise ConfigError(f"{name}={value!r} must be a whole number greater than zero.")
+        number = minimum - 1
+    if number < minimum:
+        least = "greater than zero" if minimum == 1 else f"of at least {minimum}"
+        raise ConfigError(f"{name}={value!r} must be a whole number {least}.")
     return number
 
 

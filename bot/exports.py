@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from bot import workdays
 from bot.actions import internships as internship_actions
@@ -180,6 +180,7 @@ IMPORT_COLUMNS = [
     "weekdays",
     "day_start",
     "day_end",
+    "break_minutes",
     "workdays",
     "meeting_point",
     "first_day_contact",
@@ -306,6 +307,8 @@ class _ImportContext:
     workplaces: dict[str, Workplace]
     caseworkers: dict[str, list[Person]]
     caseworkers_by_id: dict[int, Person]
+    # The break of a day over six hours when the file gives none (BREAK_MINUTES).
+    usual_break: int
     # Workplaces new in this file (the first row naming one gives its address).
     new_workplaces: set[str] = field(default_factory=set)
 
@@ -325,6 +328,7 @@ class _ImportContext:
             workplaces={w.name.casefold(): w for w in await workplaces.all_workplaces(services.db)},
             caseworkers=by_name,
             caseworkers_by_id={p.id: p for p in staff},
+            usual_break=services.settings.break_minutes,
         )
 
     def check(self, line: int, values: dict[str, str]) -> _Row:
@@ -368,7 +372,7 @@ class _ImportContext:
         length_text = values.get("workdays") or "9"
         if not length_text.isdigit() or not 1 <= int(length_text) <= MAX_WORKDAYS:
             raise ValueError(f"workdays must be a number from 1 to {MAX_WORKDAYS}")
-        schedule = Schedule(days, day_start, day_end)
+        schedule = Schedule(days, day_start, day_end, self._break(values, day_start, day_end))
         return _Row(
             line=line,
             client_name=values["client_name"],
@@ -386,6 +390,17 @@ class _ImportContext:
             what_to_bring=values.get("what_to_bring", ""),
             dutch_lessons=values.get("dutch_lessons", ""),
         )
+
+    def _break(self, values: dict[str, str], day_start: time, day_end: time) -> int:
+        """The day's unpaid break in minutes; empty: the usual one for the day's length."""
+        text = (values.get("break_minutes") or "").strip()
+        if not text:
+            return workdays.usual_break(day_start, day_end, self.usual_break)
+        span = Schedule(frozenset(), day_start, day_end).span_minutes
+        longest = min(workdays.MAX_BREAK_MINUTES, span - 60)
+        if not text.isdigit() or int(text) > longest:
+            raise ValueError(f"break_minutes must be a number of minutes from 0 to {longest}")
+        return int(text)
 
     def _check_texts(self, values: dict[str, str]) -> None:
         """The names follow the name rule, the free texts keep their limits."""

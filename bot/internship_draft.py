@@ -16,6 +16,7 @@ from babel.dates import get_day_names
 from telegram import InlineKeyboardMarkup
 
 from bot import flows, workdays
+from bot.absence_texts import minutes_label
 from bot.actions.internships import Draft, NewWorkplace
 from bot.buttons import Weekday, WeekdaysDone
 from bot.context import BotContext
@@ -52,9 +53,15 @@ def is_complete(data: dict[str, Any]) -> bool:
     return has_client_and_workplace(data) and all(key in data for key in steps)
 
 
-def schedule_of(data: dict[str, Any]) -> Schedule:
-    start, end = data["hours"].split("-")
-    return Schedule(frozenset(data["days"]), time.fromisoformat(start), time.fromisoformat(end))
+def schedule_of(data: dict[str, Any], usual_break: int) -> Schedule:
+    """The schedule entered; without a break answered (a draft from before the question
+    existed) the usual one for the day's length."""
+    first, last = data["hours"].split("-")
+    start, end = time.fromisoformat(first), time.fromisoformat(last)
+    pause = data.get("break_minutes")
+    if not isinstance(pause, int):
+        pause = workdays.usual_break(start, end, usual_break)
+    return Schedule(frozenset(data["days"]), start, end, pause)
 
 
 async def ask_weekdays(context: BotContext, chat_id: int) -> None:
@@ -81,7 +88,7 @@ def weekdays_keyboard(t: Translator, chosen: list[int]) -> InlineKeyboardMarkup:
 
 def summary(services: Services, t: Translator, data: dict[str, Any]) -> str:
     """The internship as entered, for the caseworker to check."""
-    schedule = schedule_of(data)
+    schedule = schedule_of(data, services.settings.break_minutes)
     start = date.fromisoformat(data["start"])
     days = workdays.workdays_from(start, schedule, data["length"])
     due = workdays.evaluation_due_day(start, schedule, data["length"])
@@ -102,6 +109,7 @@ def summary(services: Services, t: Translator, data: dict[str, Any]) -> str:
             start=t.time(schedule.start),
             end=t.time(schedule.end),
         ),
+        break_line(t, schedule),
         t._(
             "<b>Dates:</b> {first} to {last} ({count} workdays)",
             first=t.date(days[0], "EEEE d MMMM yyyy"),
@@ -117,12 +125,22 @@ def summary(services: Services, t: Translator, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def draft_of(data: dict[str, Any]) -> Draft:
+def break_line(t: Translator, schedule: Schedule) -> str:
+    """The break as the summaries show it."""
+    if not schedule.break_minutes:
+        return t._("<b>Break:</b> none")
+    return t._(
+        "<b>Break:</b> {length} a day, not counted in the hours",
+        length=minutes_label(t, schedule.break_minutes),
+    )
+
+
+def draft_of(data: dict[str, Any], usual_break: int) -> Draft:
     """The draft as `bot.actions.internships.create` takes it."""
     new = data.get("new_workplace")
     return Draft(
         start=date.fromisoformat(data["start"]),
-        schedule=schedule_of(data),
+        schedule=schedule_of(data, usual_break),
         length=data["length"],
         client_name=data["client_name"],
         client_language=data.get("client_language"),

@@ -15,8 +15,15 @@ into lanes:
 - `Lane.BULK`: reminders, digests, other notifications: what is left of the
   overall rate, counted as Telegram counts it: sends in any sliding second.
 
+Urgent and bulk sends are also evenly paced (one every 1/29 s, on a fixed grid so
+that a late wake-up does not cost rate): 29 sent in one burst and 29 more a second
+later reach Telegram with its own delays, and a burst that arrives a little
+spread out next to one that arrives bunched counts 30 in some second there. One
+every 35 ms leaves that much room for the delays.
+
 A 429 with `retry_after` pauses exactly what Telegram asked to pause: the chat
-(`pause_chat`), or every send (`pause_all`) when the bot as a whole is limited.
+(`pause_chat`), or, when the bot as a whole is limited, the notifications
+(`pause_notifications`, when they were refused) or every send (`pause_all`).
 
 This module only decides; it never sleeps or sends (`bot.outbox` does), so every
 rule is tested on a fake clock: times are seconds on any monotonic clock.
@@ -49,6 +56,26 @@ class LimitSettings:
     # Groups (negative chat ids): 20 a minute.
     group_rate: float = 20 / 60
     group_burst: float = 3.0
+    # How early a paced send may go before its moment on the grid: absorbs the event
+    # loop's lateness without letting sends bunch up.
+    pace_tolerance: float = 0.5 / 29
+
+
+class _Pace:
+    """One send every `interval` seconds, on a grid (GCRA's theoretical arrival time)."""
+
+    __slots__ = ("due", "interval", "tolerance")
+
+    def __init__(self, per_second: float, tolerance: float) -> None:
+        self.interval = 1.0 / per_second
+        self.tolerance = tolerance
+        self.due = float("-inf")
+
+    def ready_at(self, now: float) -> float:
+        return max(now, self.due - self.tolerance)
+
+    def take(self, now: float) -> None:
+        self.due = max(self.due, now) + self.interval
 
 
 class _Window:
@@ -105,9 +132,11 @@ class Limits:
         self.settings = settings or LimitSettings()
         self.enabled = enabled
         self._overall = _Window(self.settings.overall_per_second)
+        self._pace = _Pace(self.settings.overall_per_second, self.settings.pace_tolerance)
         self._chats: dict[int, _Bucket] = {}
         self._chat_paused: dict[int, float] = {}
         self._all_paused = 0.0
+        self._notifications_paused = 0.0
 
     def ready_at(self, chat_id: int | None, lane: Lane, now: float) -> float:
         """The earliest moment (>= now) a send to `chat_id` in `lane` may go."""
@@ -118,6 +147,8 @@ class Limits:
             moment = max(moment, self._chat_paused.get(chat_id, 0.0))
             moment = max(moment, self._chat(chat_id, now).ready_at(moment))
         if lane is not Lane.REPLY:
+            moment = max(moment, self._notifications_paused)
+            moment = max(moment, self._pace.ready_at(moment))
             moment = max(moment, self._overall.ready_at(moment))
         return moment
 
@@ -127,6 +158,8 @@ class Limits:
             return
         if chat_id is not None:
             self._chat(chat_id, now).take(now)
+        if lane is not Lane.REPLY:
+            self._pace.take(now)
         # Replies count towards the overall rate too, though they never wait for it.
         self._overall.add(now)
 
@@ -137,6 +170,10 @@ class Limits:
     def pause_all(self, until: float) -> None:
         """Nothing goes to anyone before `until`."""
         self._all_paused = max(self._all_paused, until)
+
+    def pause_notifications(self, until: float) -> None:
+        """No urgent or bulk send goes before `until`; replies still do."""
+        self._notifications_paused = max(self._notifications_paused, until)
 
     def paused_until(self, chat_id: int | None = None) -> float:
         """When the pause on this chat (or on everything) ends; 0 when there is none."""

@@ -72,7 +72,9 @@ MAX_OUTAGE_PAUSE = 30.0
 MAX_IN_FLIGHT = 64
 # How often rows written by another process (the command line) are picked up.
 RESYNC_SECONDS = 10.0
-# 429s for this many chats within a second: Telegram limits the bot as a whole.
+# 429s for this many chats within a second: Telegram limits the bot as a whole. When
+# they were notifications, only notifications wait: they are what went over the
+# overall rate, and the people acting right now keep their answers.
 FLOODED_CHATS_FOR_ALL = 3
 
 
@@ -120,7 +122,11 @@ class Outbox:
         self._running = False
         self._loaded = False
         self._outage_failures = 0
-        self._floods: deque[tuple[float, int]] = deque()
+        # (moment, chat) of recent 429s: replies, and notifications, apart.
+        self._floods: tuple[deque[tuple[float, int]], deque[tuple[float, int]]] = (
+            deque(),
+            deque(),
+        )
 
     # Queueing (inside the transaction of what the message reports)
 
@@ -499,14 +505,19 @@ class Outbox:
         now = self._now()
         until = now + seconds
         self.limits.pause_chat(message.chat_id, until)
-        self._floods.append((now, message.chat_id))
-        while self._floods and self._floods[0][0] < now - 1.0:
-            self._floods.popleft()
-        if len({chat for _, chat in self._floods}) >= FLOODED_CHATS_FOR_ALL:
+        reply = message.lane == Lane.REPLY
+        floods = self._floods[0 if reply else 1]
+        floods.append((now, message.chat_id))
+        while floods and floods[0][0] < now - 1.0:
+            floods.popleft()
+        if len({chat for _, chat in floods}) < FLOODED_CHATS_FOR_ALL:
+            log.warning("Telegram flood limit: chat %s paused %.0f s", message.chat_id, seconds)
+        elif reply:
             self.limits.pause_all(until)
             log.warning("Telegram flood limit for the bot: pausing every send %.0f s", seconds)
         else:
-            log.warning("Telegram flood limit: chat %s paused %.0f s", message.chat_id, seconds)
+            self.limits.pause_notifications(until)
+            log.warning("Telegram flood limit for the bot: pausing notifications %.0f s", seconds)
 
     async def _retry_later(self, message: OutboxMessage, when: datetime, error: str) -> None:
         message.attempts += 1

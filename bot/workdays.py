@@ -26,6 +26,10 @@ THURSDAY = 3
 EVALUATION_WEEKDAY = THURSDAY
 # The workplace's week, for messages sent "the workday before" something.
 OFFICE_WEEK = Schedule(frozenset(range(5)), time(9, 0), time(17, 0))
+# A day longer than this has the usual break (BREAK_MINUTES) unless another is given.
+LONG_DAY_MINUTES = 6 * 60
+# The longest break a workday can have.
+MAX_BREAK_MINUTES = 180
 # An internship never spans more than this many calendar days; guards the loops
 # against a schedule with no workdays at all.
 MAX_SPAN_DAYS = 3 * 365
@@ -57,6 +61,13 @@ def workdays_from(start: date, schedule: Schedule, count: int) -> list[date]:
         if (day - start).days > MAX_SPAN_DAYS:
             raise ValueError("the schedule has no workdays")
     return days
+
+
+def usual_break(start: time, end: time, break_minutes: int) -> int:
+    """The break of a workday when none is given: `break_minutes` on a day over six
+    hours, none on a shorter one."""
+    span = Schedule(frozenset(), start, end).span_minutes
+    return break_minutes if span > LONG_DAY_MINUTES else 0
 
 
 def internship_days(internship: Internship) -> list[date]:

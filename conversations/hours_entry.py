@@ -24,6 +24,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import flows, menus, trainees
+from bot.absence_texts import minutes_label
 from bot.actions import hours as actions
 from bot.actions.hours import MAX_MINUTES_PER_DAY, Draft, Sheet, absence_mark, duration
 from bot.actions.refusals import AlreadyLocked, InvalidValue, OutsideInternship, Refusal
@@ -187,6 +188,11 @@ async def ask_day(
         end=t.time(sheet.internship.schedule.end),
         scheduled=duration(t, sheet.scheduled),
     )
+    pause = sheet.internship.schedule.break_minutes
+    if pause:
+        text += "\n" + context._(
+            "Without the break of {length}: it is not paid.", length=minutes_label(t, pause)
+        )
     note = absence_note(t, away)
     if note:
         text += "\n" + note

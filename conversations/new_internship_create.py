@@ -42,7 +42,9 @@ async def create(update: Update, context: BotContext) -> None:
         return
     services = context.services
     try:
-        created = await actions.create(services, person, internship_draft.draft_of(data))
+        created = await actions.create(
+            services, person, internship_draft.draft_of(data, services.settings.break_minutes)
+        )
     except Refusal as refusal:
         # The draft no longer fits (a workplace or a contact changed meanwhile).
         await refused(update, context, refusal)

@@ -22,6 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import internship_draft, menus, workdays
+from bot.absence_texts import minutes_label
 from bot.actions.internships import MAX_FIRST_DAY_TEXT, MAX_WORKDAYS
 from bot.buttons import CreateInternship, NewInternshipFor, Weekday, WeekdaysDone, is_weekday
 from bot.callbacks import Button
@@ -44,6 +45,7 @@ from bot.flows import (
 from bot.i18n import I18n, Translator
 from bot.menus import Action
 from bot.parsing import Yearless, parse_day, parse_time_span
+from bot.store.models import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ SHOWN_START_DAYS = 5
 class State(StrEnum):
     DAYS = "days"
     HOURS = "hours"
+    BREAK = "break"
     START = "start"
     LENGTH = "length"
     MEETING_POINT = "meeting_point"
@@ -82,6 +85,15 @@ class Hours(Button, prefix="ni:hours"):
     @property
     def span(self) -> str:
         return f"{self.start_hour}:{self.start_minute_end_hour}:{self.end_minute}"
+
+
+@dataclass(frozen=True)
+class BreakLength(Button, prefix="ni:break"):
+    minutes: int
+
+
+# The breaks offered as buttons, in minutes.
+BREAK_CHOICES = (0, 15, 30, 45, 60)
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,10 @@ class Cancel(Button, prefix="ni:cancel"):
 
 
 _data = internship_draft.of
+
+
+def _schedule(context: BotContext) -> Schedule:
+    return internship_draft.schedule_of(_data(context), context.services.settings.break_minutes)
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int = 1) -> InlineKeyboardMarkup:
@@ -198,7 +214,62 @@ async def hours_given(update: Update, context: BotContext) -> State | int | None
             context._("I do not understand these hours. Please type them like this: 8:30-16:30"),
         )
         return State.HOURS
-    _data(context)["hours"] = f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+    data = _data(context)
+    data["hours"] = f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+    # A new answer for the hours asks the break again.
+    data.pop("break_minutes", None)
+    return await ask_break(update, context)
+
+
+async def ask_break(update: Update, context: BotContext, text: str | None = None) -> State:
+    """The unpaid break of each day, the usual one first (`text` says what was wrong)."""
+    t = context.translator
+    usual = _schedule(context).break_minutes
+    choices = [usual, *(m for m in BREAK_CHOICES if m != usual)]
+    buttons = [
+        button(
+            t.plain("✅ {length} (usual)", length=_break_label(t, m))
+            if m == usual
+            else _break_label(t, m),
+            BreakLength(m).pack(),
+        )
+        for m in choices
+    ]
+    question = context._(
+        "How long is the unpaid break each day? The hours to fill in and the premium count "
+        "without it. Pick it, or type the minutes (for example 40)."
+    )
+    await say(update, context, f"{text}\n\n{question}" if text else question, _rows(buttons, 2))
+    return State.BREAK
+
+
+def _break_label(t: Translator, minutes: int) -> str:
+    return t.plain("No break") if minutes == 0 else minutes_label(t, minutes)
+
+
+async def break_given(update: Update, context: BotContext) -> State | int | None:
+    """Typed or button: the break of each day."""
+    if await staff(update, context) is None:
+        return ConversationHandler.END
+    press = BreakLength.of(update)
+    if press is not None:
+        if press.minutes not in BREAK_CHOICES and press.minutes != _schedule(context).break_minutes:
+            await refuse(update, context)
+            return None
+        minutes: int | None = press.minutes
+        await close_buttons(update)
+    else:
+        text = folded_text(update)
+        minutes = int(text) if text.isdigit() else None
+    span = _schedule(context).span_minutes
+    longest = min(workdays.MAX_BREAK_MINUTES, span - 60)
+    if minutes is None or not 0 <= minutes <= longest:
+        return await ask_break(
+            update,
+            context,
+            context._("The break is a number of minutes from 0 to {most}.", most=max(longest, 0)),
+        )
+    _data(context)["break_minutes"] = minutes
     return await ask_start(update, context)
 
 
@@ -207,7 +278,7 @@ async def hours_given(update: Update, context: BotContext) -> State | int | None
 
 async def ask_start(update: Update, context: BotContext, text: str | None = None) -> State:
     """Ask the first internship day (`text` says what was wrong before)."""
-    schedule = internship_draft.schedule_of(_data(context))
+    schedule = _schedule(context)
     t = context.translator
     today = local_today(context.services)
     first = workdays.workdays_from(today + timedelta(days=1), schedule, SHOWN_START_DAYS)
@@ -246,7 +317,7 @@ async def start_date(update: Update, context: BotContext) -> State | int:
             context,
             context._("Please choose a day from today until one year from now."),
         )
-    if not workdays.is_workday(day, internship_draft.schedule_of(_data(context))):
+    if not workdays.is_workday(day, _schedule(context)):
         return await ask_start(
             update,
             context,
@@ -443,6 +514,10 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         State.HOURS: [
             CallbackQueryHandler(hours_given, pattern=Hours.matches),
             MessageHandler(typed, hours_given),
+        ],
+        State.BREAK: [
+            CallbackQueryHandler(break_given, pattern=BreakLength.matches),
+            MessageHandler(typed, break_given),
         ],
         State.START: [
             CallbackQueryHandler(start_date, pattern=StartDay.matches),

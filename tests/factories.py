@@ -65,6 +65,7 @@ async def internship(
     day_start: time = time(8, 30),
     day_end: time = time(16, 30),
     length: int = 9,
+    break_minutes: int = 0,
 ) -> Internship:
     created = await internships.create(
         h.services.db,
@@ -74,7 +75,7 @@ async def internship(
             caseworker_id=caseworker.id,
             employer_contact_id=contact.id if contact else None,
             start_date=start,
-            schedule=Schedule(days, day_start, day_end),
+            schedule=Schedule(days, day_start, day_end, break_minutes),
             length_workdays=length,
             meeting_point="Receptie",
             first_day_contact="Mieke",
@@ -104,6 +105,7 @@ async def world(
     client_language: str = "nl",
     start: date = date(2026, 11, 30),
     kind: WorkplaceKind = WorkplaceKind.NONPROFIT,
+    break_minutes: int = 0,
 ) -> World:
     w = World()
     w.caseworker, w.caseworker_chat = await person(h, Role.CASEWORKER, "An Peeters")
@@ -112,5 +114,7 @@ async def world(
         h, Role.EMPLOYER, "Mieke Janssens", workplace=w.workplace
     )
     w.client, w.client_chat = await person(h, Role.CLIENT, "Samir El Amrani", client_language)
-    w.internship = await internship(h, w.client, w.workplace, w.caseworker, w.employer, start)
+    w.internship = await internship(
+        h, w.client, w.workplace, w.caseworker, w.employer, start, break_minutes=break_minutes
+    )
     return w

@@ -247,6 +247,7 @@ async def test_second_chance_starts_a_new_internship_for_the_same_client(bot: Bo
     await an.press("Nog niemand")
     await an.press("Klaar ✔️")
     await an.press("08:30 – 16:30")
+    await an.press("✅ 30 minuten (gebruikelijk)")
     await an.send("7/12/2026")
     await an.press("9 werkdagen")
     await an.press("⏭ Overslaan")

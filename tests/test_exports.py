@@ -77,6 +77,30 @@ async def test_a_bad_row_imports_nothing_and_says_where(bot: BotHarness) -> None
     assert [w.name for w in await workplaces.all_workplaces(db)] == ["Bakkerij Peeters"]
 
 
+async def test_the_break_of_each_day_is_read_or_the_usual_one(bot: BotHarness) -> None:
+    await factories.person(bot, Role.CASEWORKER, "An Peeters")
+    header = (
+        "client_name;workplace;workplace_address;caseworker;start_date;day_start;day_end;"
+        "break_minutes"
+    )
+    rows = [
+        "Samir El Amrani;Kringwinkel Noord;Noorderlaan 12;An Peeters;3/03/2031;08:30;16:30;45",
+        "Olena Kovalenko;Kringwinkel Noord;;An Peeters;3/03/2031;08:30;16:30;",
+        "Jan Peeters;Kringwinkel Noord;;An Peeters;3/03/2031;09:00;13:00;",
+    ]
+    result = await exports.import_internships(bot.services, "\n".join([header, *rows]))
+    # Given; the usual half hour on a day over six hours; none on a short day.
+    assert [i.schedule.break_minutes for i in result.internships] == [45, 30, 0]
+
+    bad = "Eva Janssens;Kringwinkel Noord;;An Peeters;3/03/2031;09:00;13:00;200"
+    with pytest.raises(exports.ImportFailed) as failed:
+        await exports.import_internships(bot.services, "\n".join([header, bad]))
+    [problem] = failed.value.problems
+    assert problem.line == 2 and "break_minutes must be a number of minutes from 0 to 180" in (
+        problem.reason
+    )
+
+
 async def test_missing_columns_are_refused(bot: BotHarness) -> None:
     with pytest.raises(exports.ImportFailed) as failed:
         await exports.import_internships(bot.services, "client_name;workplace\nSamir;X\n")

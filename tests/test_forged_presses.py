@@ -495,7 +495,7 @@ async def new_internship(d: Driver, chat: ChatUser) -> None:
     await chat.send("Noorderlaan 12, 2030 Antwerpen")
     await d.taps(chat, "ni:kind:nonprofit", "ni:ct:new")
     await chat.send("Jan Janssens")
-    await d.taps(chat, "ni:day:4", "ni:days:ok", "ni:hours:", "ni:start:", "ni:len:")
+    await d.taps(chat, "ni:day:4", "ni:days:ok", "ni:hours:", "ni:break:", "ni:start:", "ni:len:")
     await d.taps(chat, "ni:skip", "ni:fdc:contact", "ni:skip", "ni:skip", "ni:create")
 
 

@@ -214,6 +214,27 @@ async def test_hours_in_total(bot: BotHarness) -> None:
     assert stored is not None and stored.total_minutes == 67 * 60 + 30 and stored.per_day is None
 
 
+async def test_the_hours_offered_are_the_schedule_without_the_break(bot: BotHarness) -> None:
+    """08:30-16:30 with half an hour's break is 7u30 a day: the premium is paid on that."""
+    w = await factories.world(bot, break_minutes=30)
+    mieke = w.employer_chat
+    await mieke.send("⏱ Stage-uren")
+    await mieke.press("📅 Per dag")
+    assert "Gepland: 08:30–16:30 (7u30)." in mieke.last_text
+    assert "Zonder de pauze van 30 minuten: die wordt niet betaald." in mieke.last_text
+    for _ in range(9):
+        await mieke.press("✅ 7u30")
+    assert "<b>Totaal: 67u30</b>" in mieke.last_text
+    assert "€\xa067,50" in mieke.last_text
+
+
+async def test_the_total_offered_is_the_schedule_without_the_breaks(bot: BotHarness) -> None:
+    w = await factories.world(bot, break_minutes=30)
+    await start_in_total(w.employer_chat)
+    await w.employer_chat.press("✅ 67u30 (zoals gepland)")
+    assert "<b>Totaal: 67u30</b>" in w.employer_chat.last_text
+
+
 async def test_the_scheduled_total_is_one_tap(bot: BotHarness) -> None:
     w = await factories.world(bot)
     await start_in_total(w.employer_chat)

@@ -9,6 +9,7 @@ every figure below is exact and the tests take no real time.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -113,12 +114,30 @@ async def test_the_background_sender_starts_no_more_sends_at_once_than_the_limit
     stop = asyncio.Event()
     sender = asyncio.create_task(sim.outbox.run(bot.app.bot, stop))
     try:
-        # The fake clock stands still: one instant's worth goes out, and no more can.
-        await wait_until(lambda: len(bot.fake.messages) >= 29)
+        # The fake clock stands still: one instant's worth goes out (one paced send),
+        # and no more can, however many turns the loop takes.
+        await wait_until(lambda: len(bot.fake.messages) >= 1)
+        for _ in range(500):
+            await asyncio.sleep(0)
     finally:
         stop.set()
         await sender
-    assert len(bot.fake.messages) == 29
+    assert len(bot.fake.messages) == 1
+
+
+async def test_bulk_is_evenly_paced_so_telegrams_own_delays_cannot_bunch_it(
+    bot: BotHarness,
+) -> None:
+    sim = Simulation(bot)
+    await sim.bulk(await recipients(bot, 120))
+    await sim.run(10)
+    times = [t for t, _ in sim.sent]
+    assert len(times) == 120
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    # One every 1/29 s on the grid, never closer than half a step (the tolerance).
+    assert min(gaps) >= 0.5 / 29 - 1e-6
+    assert sorted(gaps)[len(gaps) // 2] == pytest.approx(1 / 29, abs=1e-3)
+    assert most_in_any_window(times, 0.5) <= 15
 
 
 async def wait_until(condition: Callable[[], bool]) -> None:
@@ -215,6 +234,28 @@ async def test_429s_for_several_chats_at_once_pause_everything(bot: BotHarness) 
     await sim.run(5)
     assert sorted(chat for _, chat in sim.sent) == sorted(chats)
     assert min(t for t, _ in sim.sent) == pytest.approx(2.0, abs=1e-3)
+
+
+async def test_429s_for_several_notifications_pause_notifications_but_not_replies(
+    bot: BotHarness,
+) -> None:
+    sim = Simulation(bot)
+    people_ = await recipients(bot, 6)
+    chats = [p.telegram_user_id or 0 for p in people_]
+    for chat in chats[:3]:
+        bot.fake.fail("retry_after", chat_id=chat, retry_after=2, times=1)
+    await sim.bulk(people_[:5])
+    await sim.run(0.5)
+    assert sim.sent == []
+    # Over the overall rate were the notifications: a person acting still gets answers.
+    await sim.replies([chats[5]])
+    await sim.run(0.1)
+    assert [chat for _, chat in sim.sent] == [chats[5]]
+    await sim.run(5)
+    notified = [(t, chat) for t, chat in sim.sent if chat != chats[5]]
+    assert sorted(chat for _, chat in notified) == sorted(chats[:5])
+    # The refused ones were tried at once; nothing went before the pause ended.
+    assert min(t for t, _ in notified) >= 2.0 - 1e-3
 
 
 def test_limits_count_replies_against_the_overall_rate_without_making_them_wait() -> None:

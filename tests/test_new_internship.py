@@ -35,6 +35,12 @@ async def test_the_whole_flow_creates_the_internship_and_gives_both_invites(
     await an.press("✅ vrijdag")
     await an.press("Klaar ✔️")
     await an.send("9u tot 17u")
+    # A day over six hours: the usual half hour first, any other picked or typed.
+    assert "onbetaalde pauze" in an.last_text
+    assert an.last.button_labels[0] == "✅ 30 minuten (gebruikelijk)"
+    await an.send("500")
+    assert "De pauze is een aantal minuten van 0 tot 180." in an.last_text
+    await an.send("45")
     assert "eerste stagedag" in an.last_text
     await an.send("31/11/2026")
     assert "begrijp deze datum niet" in an.last_text
@@ -50,6 +56,7 @@ async def test_the_whole_flow_creates_the_internship_and_gives_both_invites(
     assert "Samir El Amrani" in summary
     assert "Kringwinkel Noord" in summary
     assert "ma, di, wo, do" in summary
+    assert "<b>Pauze:</b> 45 minuten per dag, telt niet mee in de uren" in summary
     assert "maandag 30 november 2026" in summary
     assert "Dinsdag 13:00-15:30" in summary
     # Four workdays a week: the 9th workday is Monday 14 December, due the Thursday before.
@@ -115,6 +122,7 @@ async def test_existing_workplace_and_contact_are_picked_with_buttons(bot: BotHa
     await an.press("👤 Jan Contact")
     await an.press("Klaar ✔️")
     await an.press("08:30 – 16:30")
+    await an.press("✅ 30 minuten (gebruikelijk)")
     await an.press(an.last.button_labels[0])
     await an.send("12")
     await an.press("⏭ Overslaan")

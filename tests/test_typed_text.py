@@ -40,6 +40,7 @@ async def after_the_name(an: ChatUser) -> None:
     await an.press("Nog niemand")
     await an.press("Klaar ✔️")
     await an.press("08:30 – 16:30")
+    await an.press("✅ 30 minuten (gebruikelijk)")
     await an.press(an.last.button_labels[0])
     await an.press("9 werkdagen")
     assert "(afspreekplaats)" in an.last_text

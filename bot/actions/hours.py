@@ -92,8 +92,8 @@ class Sheet:
 
     @property
     def scheduled(self) -> int:
-        """The scheduled minutes of one workday."""
-        return round(self.internship.schedule.hours_per_day * 60)
+        """The scheduled minutes of one workday, without the break."""
+        return self.internship.schedule.worked_minutes
 
     @property
     def max_total(self) -> int:

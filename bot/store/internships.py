@@ -31,9 +31,9 @@ class NewInternship:
 async def create(db: Database, new: NewInternship, now: datetime) -> Internship:
     internship_id = await db.execute(
         "INSERT INTO internships (client_id, workplace_id, employer_contact_id, caseworker_id, "
-        "start_date, schedule_days, day_start, day_end, length_workdays, meeting_point, "
-        "first_day_contact, what_to_bring, dutch_lessons, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)",
+        "start_date, schedule_days, day_start, day_end, break_minutes, length_workdays, "
+        "meeting_point, first_day_contact, what_to_bring, dutch_lessons, status, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)",
         (
             new.client_id,
             new.workplace_id,
@@ -43,6 +43,7 @@ async def create(db: Database, new: NewInternship, now: datetime) -> Internship:
             new.schedule.days_text(),
             new.schedule.start.strftime("%H:%M"),
             new.schedule.end.strftime("%H:%M"),
+            new.schedule.break_minutes,
             new.length_workdays,
             new.meeting_point,
             new.first_day_contact,

@@ -83,29 +83,38 @@ class Workplace:
 
 @dataclass(frozen=True)
 class Schedule:
-    """The client's weekly schedule: the weekdays worked (Monday = 0) and the hours."""
+    """The client's weekly schedule: the weekdays worked (Monday = 0), the hours, and the
+    unpaid break of each day (the premium is paid on the hours worked, without it)."""
 
     days: frozenset[int]
     start: time
     end: time
+    break_minutes: int = 0
 
     @classmethod
-    def parse(cls, days: str, start: str, end: str) -> Schedule:
+    def parse(cls, days: str, start: str, end: str, break_minutes: int = 0) -> Schedule:
         return cls(
             days=frozenset(int(d) for d in days.split(",") if d.strip()),
             start=time.fromisoformat(start),
             end=time.fromisoformat(end),
+            break_minutes=break_minutes,
         )
 
     def days_text(self) -> str:
         return ",".join(str(d) for d in sorted(self.days))
 
     @property
-    def hours_per_day(self) -> float:
+    def span_minutes(self) -> int:
+        """From the start to the end of a workday, the break included."""
         minutes = (self.end.hour * 60 + self.end.minute) - (
             self.start.hour * 60 + self.start.minute
         )
-        return max(minutes, 0) / 60
+        return max(minutes, 0)
+
+    @property
+    def worked_minutes(self) -> int:
+        """The hours worked on a workday: the span without the break."""
+        return max(self.span_minutes - self.break_minutes, 0)
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,9 @@ class Internship:
             employer_contact_id=row["employer_contact_id"],
             caseworker_id=row["caseworker_id"],
             start_date=date.fromisoformat(row["start_date"]),
-            schedule=Schedule.parse(row["schedule_days"], row["day_start"], row["day_end"]),
+            schedule=Schedule.parse(
+                row["schedule_days"], row["day_start"], row["day_end"], row["break_minutes"]
+            ),
             length_workdays=row["length_workdays"],
             extension_workdays=row["extension_workdays"],
             meeting_point=row["meeting_point"],
