@@ -61,6 +61,17 @@ def set_area_index(context: BotContext, index: int) -> None:
     context.data.setdefault(DATA_KEY, {})["area"] = index
 
 
+def level_answer(update: Update, context: BotContext) -> tuple[str, str] | None:
+    """The (area, level) keys of an `EvaluationLevel` press for the area being asked;
+    None for any other press (an old question's, a forged one)."""
+    press = EvaluationLevel.of(update)
+    form = load_form()
+    if press is None or press.index != area_index(context) or press.index >= len(form.areas):
+        return None
+    level = form.level(press.level)
+    return (form.areas[press.index].key, level.key) if level else None
+
+
 async def refused(update: Update, context: BotContext) -> int:
     """The draft can no longer change: say why (sent in the meantime, or not theirs)."""
     if await current(update, context) is not None:

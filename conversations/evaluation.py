@@ -142,6 +142,12 @@ async def restart(update: Update, context: BotContext) -> State | int:
     return State.AREA
 
 
+async def hand_over_level(update: Update, context: BotContext) -> int | None:
+    """The answer to the area asked: `conversations.evaluation_entry` takes it, this flow
+    ends; an old or forged press changes nothing here (and is refused there)."""
+    return ConversationHandler.END if steps.level_answer(update, context) else None
+
+
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
     buttons_only: BaseHandler[Update, Any, Any] = MessageHandler(
         flows.typed_text(i18n), steps.use_the_buttons
@@ -164,7 +170,7 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
                 *menus.entry_points(i18n, Action.CANCEL, steps.later),
                 # Continue, or the first area's level: `evaluation_entry` takes it from here.
                 CallbackQueryHandler(end_silently, pattern=EvaluationResume.matches),
-                CallbackQueryHandler(end_silently, pattern=EvaluationLevel.matches),
+                CallbackQueryHandler(hand_over_level, pattern=EvaluationLevel.matches),
                 # The hours opened from a reminder button: leave the evaluation (the draft stays).
                 CallbackQueryHandler(end_silently, pattern=HoursStart.matches),
                 MessageHandler(leaving(i18n), end_silently),

@@ -198,23 +198,17 @@ async def ask_area(update: Update, context: BotContext, sheet: Sheet, index: int
 
 async def choose_level(update: Update, context: BotContext) -> State | int | None:
     """A level for the area being asked; a remark follows when the level needs one."""
-    press = EvaluationLevel.of(update)
     sheet = await steps.current(update, context)
-    if sheet is None or press is None:
+    if sheet is None or EvaluationLevel.of(update) is None:
         return ConversationHandler.END
-    form = load_form()
-    level = form.level(press.level)
-    if (
-        press.index != steps.area_index(context)
-        or not 0 <= press.index < len(form.areas)
-        or not level
-    ):
+    answer = steps.level_answer(update, context)
+    if answer is None:
         await flows.button_expired(update, context)
         return None
     await close_buttons(update)
-    area = form.areas[press.index].key
+    area, level = answer
     evaluation = await saved(
-        update, context, sheet, partial(actions.set_level, area=area, level=level.key)
+        update, context, sheet, partial(actions.set_level, area=area, level=level)
     )
     if evaluation is None:
         return ConversationHandler.END
