@@ -1,10 +1,10 @@
 """`make bench`: measure the bot against a bare PTB echo bot and against Telegram's limits.
 
 Two parts. In process (`bench.scenarios`): the application on the fake transport and
-a fake clock, which measures the CPU of an update alone (a fake clock turns the rate
-limiter off). Over HTTP (`bench.over_http`): the real `werkervaring-bot run` process,
-with the real clock and rate limiter, beside a bare PTB bot, against a Bot API server
-in another process; this is what a person waits for.
+a fake clock, which measures the CPU of an update alone (a fake clock turns the
+outbox's limits off, `bot.limits`). Over HTTP (`bench.over_http`): the real
+`werkervaring-bot run` process, with the real clock and Telegram's limits, beside a
+bare PTB bot, against a Bot API server in another process; this is what a person waits for.
 
 Each scenario runs in a fresh process, so peak memory belongs to one scenario.
 The machines are shared and noisy, so throughput is measured in rounds that
@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import over_http
-from bench.scenarios import AS_BUILT, BURST, BUTTONS, BUTTONS_ONCE, ECHO
+from bench.scenarios import BUTTONS, BUTTONS_ONCE, ECHO
 
 RESULTS = Path(__file__).with_name("results.json")
-LIMITERS = {"built": AS_BUILT, "burst": BURST}
 # The in-process figures of the table, in its order.
 IN_PROCESS_FIGURES = (
     "conversation_updates_per_s",
@@ -78,13 +77,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="alternating throughput rounds")
     parser.add_argument("--scale", type=int, default=100_000, help="past internships (large)")
     parser.add_argument("--fanout", type=int, default=10_000, help="internships due at once")
-    parser.add_argument(
-        "--limiter",
-        choices=sorted(LIMITERS),
-        default="built",
-        help="fan-out rate limiter (in process): as the application builds it, or PTB's "
-        "default (a burst of 30, then 30 a second)",
-    )
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--http-only", action="store_true", help="only the real process over HTTP")
     only.add_argument(
@@ -122,8 +114,8 @@ def in_process(args: argparse.Namespace) -> dict[str, Any]:
         conversations.append(run_scenario("conversation", args.clients, 0))
         small.append(run_scenario("conversation", args.clients, 1000))
         large.append(run_scenario("conversation", args.clients, args.scale))
-    print(f"fan-out: {args.fanout} evaluation reminders ({args.limiter} rate limiter)")
-    fanout = run_scenario("fanout", args.fanout, LIMITERS[args.limiter])
+    print(f"fan-out: {args.fanout} evaluation reminders")
+    fanout = run_scenario("fanout", args.fanout)
     print("memory: 10000 active internships, 1000 conversations in progress")
     memory = run_scenario("memory", 10_000, 1000)
 

@@ -37,7 +37,7 @@ For each update it offered the server records the moment of the bot's last answe
 it (the last call in that chat, or the query's answer, before the person moved on); its
 latency runs from the moment it was offered, so it includes the wait for getUpdates.
 It counts every call by method, and the chat-bound ones (with a `chat_id`: everything
-PTB's rate limiter throttles; `answerCallbackQuery` has none).
+Telegram's flood limits count; `answerCallbackQuery` has none).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Each bot runs as a process of its own against `bench.botapi_server` (another
 process, on the other core: the bots keep to one core, werkervaring-bot by
-`ONE_CORE`), with the real clock, werkervaring-bot with its real rate limiter
-and a database seeded by `bench.seed`. The server plays the people: C of them at
+`ONE_CORE`), with the real clock, werkervaring-bot with the outbox's limits
+(`bot.limits`) and a database seeded by `bench.seed`. The server plays the people: C of them at
 once report sick (the menu text, then today, 1 day, the doctor, send), each
 taking the next step as soon as the previous one was answered (a closed loop).
 The bare bot (`bench.bare_bot`) makes the same calls for the same updates with

@@ -11,10 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
-
-from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 from bench import seed
 from bench.echo import measure_buttons, measure_echo
@@ -37,19 +34,9 @@ MONDAY_MORNING = datetime(2026, 11, 30, 7, 0, tzinfo=BRUSSELS)
 MONDAY = MONDAY_MORNING.date()
 # The evaluation of internships starting that Monday is due on Thursday 10 December.
 THURSDAY_EVALUATION = datetime(2026, 12, 10, 8, 0, tzinfo=BRUSSELS)
-# Fan-out variants: the application as built, PTB's limiter without burst, evenly spaced.
-AS_BUILT, BURST = 0, 1
 # One employer submitting hours for every this many clients reporting sick.
 EMPLOYER_SHARE = 5
 Step = Callable[[], Awaitable[object]]
-
-
-def limiter(variant: int) -> BaseRateLimiter[Any] | None:
-    """The rate limiter of a fan-out variant; None: the one `build_application` chose."""
-    if variant == BURST:
-        # PTB's default: a burst of 30, then 30 a second (shows why the bot tunes it).
-        return AIORateLimiter()
-    return None
 
 
 def settings_in(folder: str) -> Settings:
@@ -155,21 +142,18 @@ async def conversation(
     }
 
 
-async def fanout(internships: int, variant: int = AS_BUILT) -> dict[str, float]:
+async def fanout(internships: int) -> dict[str, float]:
     """Evaluation reminders for many internships due the same Thursday morning, delivered
-    through the rate limiter to a fake Bot API that answers 429 above 30 messages a second.
+    by the outbox to a fake Bot API that answers 429 above 30 messages a second.
 
-    The clock runs in real time, so the application is built exactly as in production
-    (rate limiter, per-chat pacing). `variant` replaces the rate limiter (see `limiter`).
+    The clock runs in real time, so the outbox keeps to Telegram's limits exactly as in
+    production (`bot.limits`: the overall rate, per-chat pacing, lanes).
     """
     with tempfile.TemporaryDirectory() as folder:
         clock = ShiftedClock(MONDAY_MORNING)
         services = await open_services(settings_in(folder), clock)
         fake = EnforcingTelegram(limit=30)
         app = build_application(services, request=fake, get_updates_request=fake)
-        if variant != AS_BUILT:
-            # Bench-only: the rate limiter under test instead of the production one.
-            app.bot._rate_limiter = limiter(variant)
         await app.initialize()
         try:
             h = RealTimeHarness(services, app, fake)

@@ -18,8 +18,8 @@ from tests.harness import BotHarness, FakeTelegram, _error
 
 
 class ShiftedClock(Clock):
-    """The real clock moved to another moment: time runs, so the production rate limiter
-    and the outbox's per-chat pacing apply (they are off on a `FakeClock`)."""
+    """The real clock moved to another moment: time runs, so the outbox keeps to
+    Telegram's limits as in production (`bot.limits`; they are off on a `FakeClock`)."""
 
     def __init__(self, start: datetime) -> None:
         self.set(start)

@@ -157,6 +157,29 @@ class HoursResume(Button, prefix="hours:resume"):
     """▶️ Continue the hours where they were left."""
 
 
+# The evaluation's opening (`conversations.evaluation`) shows these, and the next flow,
+# `conversations.evaluation_entry`, takes them: continue, start again, or the answer to
+# the first area of a fresh evaluation (every later area is asked there too).
+
+
+@dataclass(frozen=True)
+class EvaluationResume(Button, prefix="eval:resume"):
+    """▶️ Continue the evaluation draft where it was left."""
+
+
+@dataclass(frozen=True)
+class EvaluationRestart(Button, prefix="eval:restart"):
+    """🔁 Throw the evaluation draft away and start again."""
+
+
+@dataclass(frozen=True)
+class EvaluationLevel(Button, prefix="eval:level"):
+    """The level (its key in the form) of the area at `index`."""
+
+    index: int
+    level: str
+
+
 # The caseworker's buttons (i18-caseworker). Built by the notifications (`bot.notify`),
 # the digest, the caseload's detail (`bot.caseload`) and the caseworker flows; pressed in
 # `conversations.caseload` (open, later, lock, no), `caseload_extend`, `caseload_move`,

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import InlineKeyboardButton, Update
+from telegram.ext import ConversationHandler
 
 from bot import access
 from bot.actions.refusals import Refusal
@@ -84,6 +85,24 @@ async def as_employer(
         pass
     await access.deny(update, context)
     return None
+
+
+async def leaving_for(
+    context: BotContext,
+    internship_id: int | None,
+    action: Callable[[Person, int], Awaitable[object]],
+) -> int | None:
+    """A flow's answer to another flow's trainee button (a reminder's ⏱ or 📝): END, so
+    that flow opens the trainee, when `action(person, internship_id)` allows it; None
+    when it refuses, as that flow then does: this one goes on unchanged."""
+    person = context.person
+    if internship_id is None or person is None:
+        return None
+    try:
+        await action(person, internship_id)
+    except Refusal:
+        return None
+    return ConversationHandler.END
 
 
 async def picked(update: Update, context: BotContext) -> Internship | None:

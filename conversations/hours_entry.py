@@ -33,10 +33,9 @@ from bot.callbacks import Button
 from bot.context import BotContext
 from bot.exports import premium_cents
 from bot.flows import back_to_menu, button, close_buttons, end_silently, leaving, say, typed_text
-from bot.i18n import I18n, Translator
+from bot.i18n import I18n
 from bot.menus import Action
 from bot.parsing import HoursInput, HoursInputError, parse_hours_worked
-from bot.store.hours import Absence
 
 # How much of a refused input the answer quotes back.
 QUOTE_LIMIT = 40
@@ -111,16 +110,6 @@ async def current(update: Update, context: BotContext) -> tuple[Sheet, Draft] | 
     return sheet, draft
 
 
-def absence_note(t: Translator, absence: Absence | None) -> str:
-    if absence is Absence.SICK:
-        return t.plain("🤒 Reported sick on this day.")
-    if absence is Absence.NO_SHOW:
-        return t.plain("🚫 Reported as not come on this day.")
-    if absence is Absence.APPOINTMENT:
-        return t.plain("📅 Approved appointment on this day: count only the hours worked.")
-    return ""
-
-
 # Entry (from `conversations.hours`)
 
 
@@ -193,7 +182,7 @@ async def ask_day(
         text += "\n" + context._(
             "Without the break of {length}: it is not paid.", length=minutes_label(t, pause)
         )
-    note = absence_note(t, away)
+    note = actions.absence_note(t, away)
     if note:
         text += "\n" + note
     text += "\n\n" + context._(
@@ -547,19 +536,13 @@ async def locked_meanwhile(update: Update, context: BotContext) -> int:
 
 
 async def leave_for_hours_of(update: Update, context: BotContext) -> int | None:
-    """A trainee's ⏱ button: leave, so `conversations.hours` opens that trainee's hours.
-
-    One that is not this person's is refused there and changes nothing here.
-    """
+    """A trainee's ⏱ button: leave, so `conversations.hours` opens that trainee's hours
+    (one that is not this person's is refused there and changes nothing here)."""
     press = HoursStart.of(update)
-    person = context.person
-    if press is None or person is None:
-        return None
-    try:
-        await actions.sheet(context.services, person, press.internship_id)
-    except Refusal:
-        return None
-    return ConversationHandler.END
+    internship_id = press.internship_id if press else None
+    return await trainees.leaving_for(
+        context, internship_id, partial(actions.sheet, context.services)
+    )
 
 
 async def cancel(update: Update, context: BotContext) -> int:

@@ -396,3 +396,42 @@ async def test_the_hours_reminder_button_leaves_the_evaluation(bot: BotHarness) 
     assert "Dag 2 van 9" in mieke.last_text
     draft = await evaluations.get(bot.services.db, w.internship.id)
     assert draft is not None and draft.scores["quality"].remark is None
+
+
+async def test_another_trainees_button_mid_way_opens_that_one_and_a_foreign_one_changes_nothing(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    second_client, _ = await factories.person(bot, Role.CLIENT, "Olena Kovalenko")
+    second = await factories.internship(bot, second_client, w.workplace, w.caseworker, w.employer)
+    other_place = await factories.workplace(bot, "Sociaal Restaurant Noord")
+    stranger, _ = await factories.person(bot, Role.CLIENT, "Ahmed Benali")
+    elsewhere = await factories.internship(bot, stranger, other_place, w.caseworker)
+    mieke = w.employer_chat
+    await mieke.send("📝 Evaluatie")
+    await mieke.press("Samir El Amrani")
+    # Typed text at the first area is not taken for an answer.
+    await mieke.send("goed")
+    assert mieke.last_text == "Antwoord met de knoppen hierboven."
+    await score(mieke, GOOD, "🔴 Problematisch")
+    assert "Hier is een opmerking nodig" in mieke.last_text
+
+    # Another workplace's trainee (forged): refused, and the remark is still asked.
+    await mieke.press_data(f"eval:start:{elsewhere.id}")
+    assert bot.fake.calls_of("answerCallbackQuery")[-1].params["text"] == NOT_FOR_YOU
+    await mieke.send("Te traag")
+    assert f"Onderdeel 3 van 7: <b>{AREAS[2]}</b>" in mieke.last_text
+    samir = await evaluations.get(bot.services.db, w.internship.id)
+    assert samir is not None and samir.scores["work_attitudes"].remark == "Te traag"
+
+    # Their own second trainee, from a reminder: that evaluation opens, Samir's draft stays.
+    await mieke.press_data(f"eval:start:{second.id}")
+    assert "📝 Evaluatie van Olena Kovalenko." in mieke.texts[-2]
+    await mieke.send("Een opmerking")
+    assert mieke.last_text == "Antwoord met de knoppen hierboven."
+    await mieke.press(GOOD)
+    assert f"Onderdeel 2 van 7: <b>{AREAS[1]}</b>" in mieke.last_text
+    olena = await evaluations.get(bot.services.db, second.id)
+    assert olena is not None and olena.scores["quality"].level == "good"
+    samir = await evaluations.get(bot.services.db, w.internship.id)
+    assert samir is not None and len(samir.scores) == 2

@@ -61,6 +61,17 @@ def absence_mark(t: Translator, absence: Absence | None) -> str:
     return ""
 
 
+def absence_note(t: Translator, absence: Absence | None) -> str:
+    """A day's absence as a line under the day asked ("" for none)."""
+    if absence is Absence.SICK:
+        return t.plain("🤒 Reported sick on this day.")
+    if absence is Absence.NO_SHOW:
+        return t.plain("🚫 Reported as not come on this day.")
+    if absence is Absence.APPOINTMENT:
+        return t.plain("📅 Approved appointment on this day: count only the hours worked.")
+    return ""
+
+
 def day_hours(t: Translator, day: date, minutes: int) -> str:
     """A day and its hours, `ma 30 nov: 8u00`."""
     return t.plain("{day}: {hours}", day=t.date(day, "EEE d MMM"), hours=duration(t, minutes))
