@@ -12,7 +12,7 @@ KEYWORDS := -k N_ -k _ -k plain -k ngettext:1,2
 EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --sort-output \
 	$(KEYWORDS)
 # The shipped languages, read from the one place they are configured.
-LANGUAGES := $(shell sed -n 's/^\([a-z][a-z]*\) *=.*/\1/p' locales/languages.toml)
+LANGUAGES := $(shell sed -n 's/^\([a-z][a-zA-Z_]*\) *=.*/\1/p' locales/languages.toml)
 
 .PHONY: help install compile run test lint typecheck pytest extract update missing init-language bench profile clean
 

@@ -32,7 +32,7 @@ from telegram import (
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.buttons import ChooseLanguage
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import N_, I18n, Translator, without_isolates
 from bot.store.models import Role
 
 
@@ -164,7 +164,8 @@ class MenuButton(filters.MessageFilter):
         super().__init__(name=f"MenuButton({action.value})")
 
     def filter(self, message: Message) -> bool:
-        return message.text in self.labels
+        # Right-to-left labels carry bidi isolates (`bot.i18n`); compared without them.
+        return without_isolates(message.text or "") in self.labels
 
 
 class AnyMenuButton(filters.MessageFilter):
@@ -181,7 +182,8 @@ class AnyMenuButton(filters.MessageFilter):
         super().__init__(name="AnyMenuButton")
 
     def filter(self, message: Message) -> bool:
-        return message.text in self.labels
+        # Right-to-left labels carry bidi isolates (`bot.i18n`); compared without them.
+        return without_isolates(message.text or "") in self.labels
 
 
 class Leaving(filters.MessageFilter):

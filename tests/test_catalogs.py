@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, REFERENCE_LANGUAGE, shipped_languages
+from bot.evaluation_form import load_form
+from bot.i18n import FSI, LOCALES_DIR, PDI, REFERENCE_LANGUAGE, I18n, shipped_languages
+from conversations import info
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "plain": None}
@@ -43,7 +48,13 @@ def load(language: str, domain: str) -> Catalog:
 
 
 LANGUAGES = [lang.code for lang in shipped_languages()]
+RIGHT_TO_LEFT = [
+    code for code in LANGUAGES if Locale.parse(code).character_order == "right-to-left"
+]
 DOMAINS = domains()
+# Bidi controls a translation must not carry itself: embeddings and overrides leak into
+# the rest of the line, and the isolates are added by the code (`bot.i18n`).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @pytest.mark.parametrize("domain", sorted(DOMAINS))
@@ -110,3 +121,82 @@ def test_no_catalog_is_marked_fuzzy(language: str) -> None:
     """`pybabel compile` skips a catalog whose header is fuzzy: its flow would show English."""
     fuzzy = [domain for domain in sorted(DOMAINS) if load(language, domain).fuzzy]
     assert fuzzy == [], f"{language}: remove '#, fuzzy' above the header of {fuzzy}"
+
+
+def test_the_languages_file_is_complete() -> None:
+    with (LOCALES_DIR / "languages.toml").open("rb") as fh:
+        table = tomllib.load(fh)
+    assert next(iter(table)) == REFERENCE_LANGUAGE
+    for code, entry in table.items():
+        Locale.parse(code)  # Babel (CLDR) knows it
+        assert set(entry) <= {"name", "reviewed", "formats"}, code
+        assert isinstance(entry["name"], str) and entry["name"].strip(), code
+        assert isinstance(entry["reviewed"], bool), f"{code}: say whether it is reviewed"
+        assert set(entry.get("formats", {})) <= {
+            "date_full",
+            "date_long",
+            "date_medium",
+            "date_short",
+            "time",
+            "datetime_short",
+            "datetime_medium",
+        }, code
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_information_page_and_form_label_is_there(language: str) -> None:
+    pages = info.load_pages(language)
+    assert list(pages) == list(info.load_pages(REFERENCE_LANGUAGE)), (
+        f"locales/{language}/info.toml: other topics than Dutch"
+    )
+    assert all(page.title.strip() and page.text.strip() for page in pages.values()), language
+    form = load_form()
+    lacking = [item.key for item in (*form.areas, *form.levels) if not item.labels.get(language)]
+    assert not lacking, f"locales/evaluation_form.toml: no label.{language} for {lacking}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_carry_no_bidi_controls_of_their_own(language: str) -> None:
+    found = []
+    for domain in sorted(DOMAINS):
+        for message in load(language, domain):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            found += [text for text in map(str, strings) if BIDI_CONTROLS.search(text)]
+    assert not found, f"{language}: {found}"
+
+
+def placeholder_values(template: str) -> dict[str, str]:
+    return {name: f"<{name}>" for name in PLACEHOLDER.findall(template) if name != "n"}
+
+
+@pytest.mark.parametrize("language", RIGHT_TO_LEFT)
+def test_right_to_left_placeholders_are_isolated(language: str) -> None:
+    """Every placeholder of every template, once formatted, sits between FSI and PDI."""
+    t = I18n(REFERENCE_LANGUAGE, ZoneInfo("Europe/Brussels")).translator(language)
+    assert t.language == language and t.right_to_left
+    checked = 0
+    for domain in sorted(DOMAINS):
+        for message in load(language, domain):
+            if not message.id:
+                continue
+            if isinstance(message.id, str):
+                values = placeholder_values(str(message.string))
+                if not values:
+                    continue
+                texts = [t._(message.id, **values), t.plain(message.id, **values)]
+            else:
+                singular, plural = message.id[0], message.id[1]
+                values = placeholder_values(" ".join(map(str, message.string or ())))
+                texts = [t.ngettext(singular, plural, n, **values) for n in (0, 1, 2, 3, 11, 100)]
+                values["n"] = ""
+            for text in texts:
+                for name, value in values.items():
+                    if name == "n":
+                        assert re.search(f"{FSI}[^{PDI}]+{PDI}", text), (message.id, text)
+                    else:
+                        escaped = value.replace("<", "&lt;").replace(">", "&gt;")
+                        assert f"{FSI}{value}{PDI}" in text or f"{FSI}{escaped}{PDI}" in text, (
+                            f"{language}: {name} not isolated in {text!r}"
+                        )
+                checked += 1
+    assert checked > 100

@@ -6,13 +6,52 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.i18n import I18n
+from bot import menus
+from bot.i18n import FSI, PDI, I18n, shipped_languages
 from bot.store import people
 from bot.store.models import Role
 from tests import factories
 from tests.harness import BotHarness, ChatUser
 
-LANGUAGE_NAMES = ["Nederlands", "English", "Français", "العربية", "Türkçe", "Українська"]
+# The language buttons, in the order clients know: the first six as they always were,
+# the newer ones after them (`locales/languages.toml`; a branch may ship fewer).
+ORDER = [
+    "nl",
+    "en",
+    "fr",
+    "ar",
+    "tr",
+    "uk",
+    "fa_AF",
+    "ps",
+    "ti",
+    "so",
+    "ckb",
+    "ru",
+    "bg",
+    "ro",
+    "pl",
+]
+OWN_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "fr": "Français",
+    "ar": "العربية",
+    "tr": "Türkçe",
+    "uk": "Українська",
+    "fa_AF": "دری",
+    "ps": "پښتو",
+    "ti": "ትግርኛ",
+    "so": "Soomaali",
+    "ckb": "کوردی",
+    "ru": "Русский",
+    "bg": "Български",
+    "ro": "Română",
+    "pl": "Polski",
+}
+ORDER = list(OWN_NAMES)
+SHIPPED = [language.code for language in shipped_languages()]
+LANGUAGE_NAMES = [OWN_NAMES[code] for code in SHIPPED]
 
 
 async def language_of(bot: BotHarness, user: ChatUser) -> str | None:
@@ -45,8 +84,8 @@ async def test_a_client_changes_the_language_with_the_menu_button(bot: BotHarnes
     # The button in the new language works too.
     await samir.press("🌐 Language · Taal")
     await samir.press("العربية")
-    assert samir.last_text == "✅ تم. لغتك: العربية"
-    assert "🤒 أنا مريض · Ik ben ziek" in samir.keyboard
+    assert samir.last_text == f"✅ تم. لغتك: {FSI}العربية{PDI}"
+    assert f"🤒 أنا مريض · {FSI}Ik ben ziek{PDI}" in samir.keyboard
     assert command_descriptions(bot, samir)["sick"] == "أنا مريض"
     # Each button on its own row, so the longer labels stay readable on a phone.
     keyboard_rows = samir.inbox[-1].reply_markup["keyboard"]  # type: ignore[index]
@@ -148,7 +187,20 @@ def test_dates_times_and_money_follow_the_language(bot: BotHarness) -> None:
 def test_language_names_come_from_the_configuration(bot: BotHarness) -> None:
     i18n: I18n = bot.services.i18n
     assert [language.name for language in i18n.languages] == LANGUAGE_NAMES
+    assert [code for code in ORDER if code in SHIPPED] == SHIPPED, "the buttons' order"
+    assert SHIPPED[:6] == ORDER[:6]
     assert i18n.name_of("ar") == "العربية"
     assert i18n.pick(None, "uk-UA") == "uk"
     assert i18n.pick(None, "pt") == "nl"
     assert i18n.pick("tr", "fr") == "tr"
+    if "fa_AF" in SHIPPED:
+        # Telegram in Persian or in Dari: Dari.
+        assert i18n.pick(None, "fa") == "fa_AF"
+        assert i18n.pick(None, "fa-AF") == "fa_AF"
+
+
+def test_the_language_buttons_are_two_a_row_in_their_own_names(bot: BotHarness) -> None:
+    markup = menus.language_keyboard(bot.services.i18n)
+    rows = [[button.text for button in row] for row in markup.inline_keyboard]
+    assert all(1 <= len(row) <= 2 for row in rows)
+    assert [label for row in rows for label in row] == LANGUAGE_NAMES

@@ -26,7 +26,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import notify
 from bot.buttons import SickBetter, SickLonger
-from bot.i18n import N_, Translator
+from bot.i18n import N_, REFERENCE_LANGUAGE, Translator
 from bot.notify import Audience, TextFor, Told
 from bot.services import Services
 from bot.store import internships, people
@@ -186,6 +186,16 @@ def expected_missed(report: SickReport, internship: Internship | None) -> int | 
     return missed_workdays(internship, report.first_day, report.expected_last_day) or None
 
 
+def language_lines(services: Services, t: Translator, client: Person) -> list[str]:
+    """The client's language when it is not Dutch, so staff know how to reach them."""
+    if client.language is None or client.language == REFERENCE_LANGUAGE:
+        return []
+    if not services.i18n.is_shipped(client.language):
+        return []
+    name = services.i18n.name_in(client.language, t)
+    return [t._("🌐 Language of the client: {language}", language=name)]
+
+
 async def tell_new_report(
     services: Services, report: SickReport, client: Person, internship: Internship | None
 ) -> Told:
@@ -195,6 +205,7 @@ async def tell_new_report(
             [
                 t._("🤒 <b>Sick report {reference}</b>", reference=report.reference),
                 t._("{client} is sick and will not come to work.", client=client.name),
+                *language_lines(services, t, client),
                 *period_lines(t, report),
                 reported_line(t, report, internship, staff=False),
                 t._("The medical certificate will follow through this bot."),
@@ -205,6 +216,7 @@ async def tell_new_report(
         lines = [
             t._("🤒 <b>Sick report {reference}</b>", reference=report.reference),
             t._("{client} is sick.", client=client.name),
+            *language_lines(services, t, client),
             *period_lines(t, report),
             t.plain(DOCTOR_FOR_STAFF[report.doctor]),
         ]
