@@ -81,7 +81,7 @@ async def test_a_client_links_chooses_the_language_and_reports_sickness(
     await samir.press(t.plain(DOCTOR_LABELS[Doctor.WILL_SEE]))
     assert t._("Is this right?") in samir.last_text
     await samir.press(t.plain(flows.YES_SEND_IT))
-    receipt = samir.texts[-2]
+    receipt = samir.last_text
     assert t._("Reference: <b>{reference}</b>", reference="Z-0001") in receipt
 
     # The workplace and the caseworker read Dutch, with the client's language named.
