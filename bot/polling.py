@@ -38,9 +38,9 @@ MAX_PAUSE = 60.0
 # Seconds to wait for Telegram's answer beyond the long-poll time.
 READ_TIMEOUT = 10.0
 # With updates still in progress Telegram would send them again at once: ask again
-# when one is done, or after this long.
+# when one is done, or after this long (seconds).
 BUSY_POLL_PAUSE = 1.0
-# ... and not sooner than this after the last time (seconds).
+# ... and, while some are still in progress, not sooner than this after the last time.
 BUSY_POLL_GAP = 0.02
 
 
@@ -119,13 +119,16 @@ class Poller:
                 asked = time.monotonic()
                 started = self._start(updates)
                 if self._in_progress:
-                    # Telegram sends the unconfirmed updates again at once: with nothing new,
-                    # ask again when one is done; either way not sooner than a moment later,
-                    # or reading the same batch again is all the bot does.
-                    if not started:
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._done.wait(), BUSY_POLL_PAUSE)
-                    await self._pause(asked + BUSY_POLL_GAP - time.monotonic())
+                    # Telegram sends the unconfirmed updates again at once. Ask again when
+                    # one is done (soon after new ones started: more may be waiting); once
+                    # none is left in progress at once, so the next update is not kept
+                    # waiting; else not sooner than a moment later, or reading the same
+                    # batch again is all the bot does.
+                    limit = BUSY_POLL_GAP if started else BUSY_POLL_PAUSE
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._done.wait(), limit)
+                    if self._in_progress:
+                        await self._pause(asked + BUSY_POLL_GAP - time.monotonic())
         finally:
             # An update being handled is finished first; its effects and its
             # confirmation agree.
