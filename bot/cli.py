@@ -212,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # httpx logs every request URL at INFO, and those URLs contain the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        # APScheduler logs every run of the reminder heartbeat (`bot.app.tick`) at INFO,
+        # two lines every 30 seconds that drown what matters; a job that fails or is
+        # missed still logs, at WARNING and above.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
         if command == "run":
             from bot.runner import run, webhook_options
 
