@@ -211,8 +211,7 @@ def test_every_command_and_argument_is_explained() -> None:
         for p in commands
         if not p.description
         and any(
-            not isinstance(a, argparse._SubParsersAction | argparse._HelpAction)
-            for a in p._actions
+            not isinstance(a, argparse._SubParsersAction | argparse._HelpAction) for a in p._actions
         )
     ]
     assert bare == []

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,10 +51,10 @@ async def test_a_running_bot_prints_no_warnings_and_nothing_per_heartbeat(tmp_pa
     double = BotApiDouble()
     await double.start()
     env = _environment(double, database)
-    migrate = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "migrate"], cwd=tmp_path, env=env, check=True
+    migrate = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "db", "migrate", cwd=tmp_path, env=env
     )
-    assert migrate.returncode == 0
+    assert await migrate.wait() == 0
     # A nightly purge that fell due a minute ago: the first heartbeat sends it, so the
     # test sees the heartbeat run without waiting for a clock.
     now = datetime.now(UTC)
@@ -75,9 +74,7 @@ async def test_a_running_bot_prints_no_warnings_and_nothing_per_heartbeat(tmp_pa
         stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        async with asyncio.timeout(LIMIT):
-            while _purge_status(database) == "pending":
-                await asyncio.sleep(0.05)
+        await double.until(lambda: _purge_status(database) != "pending", LIMIT)
     finally:
         process.terminate()
         output, _ = await asyncio.wait_for(process.communicate(), LIMIT)

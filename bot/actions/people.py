@@ -27,7 +27,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from bot import notify
@@ -239,19 +239,42 @@ async def invite_again(
         return await new_invite(services, actor, person.id)
 
 
-async def staff_list(services: Services, actor: Person | None) -> list[Person]:
+@dataclass(frozen=True)
+class StaffMember:
+    """A caseworker or admin, and until when their unused invite link works (if any)."""
+
+    person: Person
+    link_until: datetime | None
+
+
+async def staff_list(services: Services, actor: Person | None) -> list[StaffMember]:
     """Every caseworker and admin, by name; for admins only."""
     require_role(actor, [Role.ADMIN])
     found = [
         *await people.by_role(services.db, Role.ADMIN),
         *await people.by_role(services.db, Role.CASEWORKER),
     ]
-    return sorted(found, key=lambda p: (p.name.casefold(), p.id))
+    found.sort(key=lambda p: (p.name.casefold(), p.id))
+    now = services.clock.now()
+    return [StaffMember(p, await invites.open_until(services.db, p.id, now)) for p in found]
+
+
+async def staff_member(services: Services, actor: Person | None, person_id: int) -> StaffMember:
+    """One caseworker or admin, for an admin; `NotFound` for anyone else."""
+    require_role(actor, [Role.ADMIN])
+    person = await people.get(services.db, person_id)
+    if person is None or not person.is_staff:
+        raise NotFound
+    until = await invites.open_until(services.db, person.id, services.clock.now())
+    return StaffMember(person, until)
 
 
 async def revoke_link(services: Services, actor: Actor | None, person_id: int) -> Person:
     """Disconnect a person's Telegram account (a lost phone); `StaleState` when none."""
     actor = require_staff(actor)
+    if isinstance(actor, Person) and actor.id == person_id:
+        # Nobody locks themselves out; another admin (or the command line) can.
+        raise NotAllowed
     async with services.db.transaction():
         person = await _require_manager(services, actor, person_id)
         if person.telegram_user_id is None:
