@@ -49,3 +49,14 @@ def test_every_dependency_is_locked_to_a_version_that_fits_with_hashes() -> None
     problems += [f"{name} has no hash" for name, (_, hashes) in lock.items() if not hashes]
     assert problems == []
     assert len(lock) > len(wanted)
+
+
+def test_the_license_is_an_spdx_string_and_holidays_has_an_upper_bound() -> None:
+    """A license table makes setuptools warn at every install that it is deprecated; a
+    new major version of holidays may change its API under us."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["license"] == "EUPL-1.2"
+    [holidays] = [
+        Requirement(text) for text in project["dependencies"] if text.startswith("holidays")
+    ]
+    assert any(spec.operator in ("<", "<=", "==", "~=") for spec in holidays.specifier)
