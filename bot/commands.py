@@ -80,7 +80,7 @@ def _invite_refused(refusal: Refusal, role: Role, name: str) -> str:
     if isinstance(refusal, StaleState):
         return (
             f"{name} is already linked to a Telegram account; an admin can revoke it in the "
-            "bot (👥 Staff) before a new link is made."
+            "bot (👥 Caseworkers) before a new link is made."
         )
     return f"--name: {refusal}"
 
