@@ -4,6 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The exact versions of every package the tests passed with, each with its hashes
+# (`make lock` makes it from pyproject.toml).
+LOCK := requirements.lock
+PIP_TOOLS := pip-tools==7.7.0
+# `make lock LOCK_FLAGS=--upgrade` moves every package to its newest fitting version;
+# without it, the versions already locked stay and only what changed is resolved.
+LOCK_FLAGS :=
 
 # One gettext domain per module: `bot` for the application, one per conversation.
 CONVERSATIONS := $(filter-out __init__,$(basename $(notdir $(wildcard conversations/*.py))))
@@ -14,7 +21,7 @@ EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --
 # The shipped languages, read from the one place they are configured.
 LANGUAGES := $(shell sed -n 's/^\([a-z][a-zA-Z_]*\) *=.*/\1/p' locales/languages.toml)
 
-.PHONY: help install compile run test lint typecheck pytest extract update missing init-language bench profile clean
+.PHONY: help install lock compile run test lint typecheck pytest extract update missing init-language bench profile clean
 
 help:
 	@echo "make run    - set up and run the bot (needs TELEGRAM_BOT_TOKEN)"
@@ -22,12 +29,25 @@ help:
 	@echo "make bench  - run the benchmarks and write bench/results.json"
 	@echo "make profile - statements and profile of one update (where the time goes)"
 	@echo "make extract update - refresh the translation catalogs from the code"
+	@echo "make lock   - regenerate $(LOCK) after a change of the dependencies"
 
-$(STAMP): pyproject.toml
+# The locked versions, each checked against its hash, then the project itself without
+# resolving anything again.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing a dependency in pyproject.toml: resolve it (with the dev extra) into
+# $(LOCK), then `make test` installs exactly that.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet '$(PIP_TOOLS)'
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+		--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev $(LOCK_FLAGS) --output-file $(LOCK) pyproject.toml
 
 install: $(STAMP)
 

@@ -17,7 +17,8 @@ from telegram.error import TelegramError
 
 from bot.actions import people as people_actions
 from bot.actions.people import COMMAND_LINE, deep_link
-from bot.actions.refusals import Refusal
+from bot.actions.refusals import NotFound, Refusal, SameName, StaleState
+from bot.backup import backup
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, check_token
 from bot.db import Database
@@ -34,26 +35,54 @@ EXIT_CONFIG = 2
 EXIT_FAILURE = 1
 
 
-async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
+async def cmd_invite(settings: Settings, role: Role, name: str, again: bool = False) -> int:
+    """`werkervaring-bot invite caseworker|admin --name NAME [--again]`."""
     name = clean(name)
-    refusal = check_name(name)
-    if refusal is not None:
-        print(f"--name: {refusal}", file=sys.stderr)
+    bad_name = check_name(name)
+    if bad_name is not None:
+        print(f"--name: {bad_name}", file=sys.stderr)
         return EXIT_CONFIG
     username = settings.bot_username or await ask_username(settings)
     services = await open_services(settings)
     try:
-        invitation = await people_actions.invite_person(services, COMMAND_LINE, role, name)
+        if again:
+            invitation = await people_actions.invite_again(services, COMMAND_LINE, role, name)
+        else:
+            invitation = await people_actions.invite_person(services, COMMAND_LINE, role, name)
     except Refusal as refusal:
-        print(f"--name: {refusal}", file=sys.stderr)
-        return EXIT_CONFIG
+        print(_invite_refused(refusal, role, name), file=sys.stderr)
+        return (
+            EXIT_FAILURE if isinstance(refusal, SameName | StaleState | NotFound) else EXIT_CONFIG
+        )
     finally:
         await services.db.close()
     person = invitation.person
-    print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them this one-time link")
+    link = (
+        "a new one-time link (their older ones no longer work)" if again else "this one-time link"
+    )
+    print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them {link}")
     print(deep_link(username, invitation.token))
     print(f"The link works once and expires in {settings.invite_days} days.")
     return 0
+
+
+def _invite_refused(refusal: Refusal, role: Role, name: str) -> str:
+    """Why `invite` did nothing, in one sentence with what to do instead."""
+    if isinstance(refusal, SameName) and refusal.person.role != role:
+        return f"{name} is already a {refusal.person.role.value} (id {refusal.person.id})."
+    if isinstance(refusal, SameName):
+        return (
+            f"There is already a {role.value} called {name} (id {refusal.person.id}); "
+            "add --again for a new link for them, or tell the two apart by their names."
+        )
+    if isinstance(refusal, NotFound):
+        return f"There is no caseworker or admin called {name}; leave out --again."
+    if isinstance(refusal, StaleState):
+        return (
+            f"{name} is already linked to a Telegram account; an admin can revoke it in the "
+            "bot (👥 Caseworkers) before a new link is made."
+        )
+    return f"--name: {refusal}"
 
 
 async def ask_username(settings: Settings) -> str:
@@ -85,6 +114,14 @@ async def cmd_db_migrate(settings: Settings) -> int:
 
 
 async def cmd_db_check(settings: Settings) -> int:
+    """`werkervaring-bot db check`: needs no token, and creates no database."""
+    if not settings.database_path.exists():
+        print(
+            f"There is no database at {settings.database_path} yet: the bot's first start "
+            "(or `werkervaring-bot db migrate`) creates it.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     db = await Database.open(settings.database_path, migrate=False)
     try:
         current, latest = await db.check_version()
@@ -95,6 +132,16 @@ async def cmd_db_check(settings: Settings) -> int:
     if current < latest:
         print("Run `werkervaring-bot db migrate` to apply the missing migrations.")
     return 0 if integrity == "ok" and current == latest else EXIT_FAILURE
+
+
+async def cmd_db_backup(settings: Settings, target: Path) -> int:
+    """`werkervaring-bot db backup FILE`: a consistent copy, also while the bot runs."""
+    made = await asyncio.to_thread(backup, settings.database_path, target)
+    print(
+        f"Backed up {settings.database_path} to {made.path} ({made.size:,} bytes, schema "
+        f"version {made.schema_version}, integrity: {made.integrity})."
+    )
+    return 0
 
 
 async def cmd_purge(settings: Settings) -> int:

@@ -134,6 +134,19 @@ def _decimal(cents_or_hundredths: int) -> str:
     return f"{cents_or_hundredths // 100},{cents_or_hundredths % 100:02d}"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula: a client named
+# `=HYPERLINK(...)` would become a link, or worse (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str | int) -> str | int:
+    """A text cell that a spreadsheet would read as a formula gets a leading `'`, so it
+    shows as the text it is; numbers are ours and stay as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def hours_csv(rows: list[HoursRow]) -> str:
     """The export as CSV text: semicolons and decimal commas, for Belgian spreadsheets."""
     out = io.StringIO()
@@ -141,23 +154,22 @@ def hours_csv(rows: list[HoursRow]) -> str:
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         hundredths = None if row.minutes is None else (row.minutes * 100 + 30) // 60
-        writer.writerow(
-            [
-                row.internship_id,
-                row.client,
-                row.workplace,
-                row.caseworker,
-                row.start_date.isoformat(),
-                row.last_day.isoformat(),
-                row.status,
-                row.outcome,
-                "" if hundredths is None else _decimal(hundredths),
-                "" if row.minutes is None else row.minutes,
-                "" if row.premium_cents is None else _decimal(row.premium_cents),
-                "" if row.premium_cents is None else row.premium_cents,
-                "yes" if row.locked else "no",
-            ]
-        )
+        cells: list[str | int] = [
+            row.internship_id,
+            row.client,
+            row.workplace,
+            row.caseworker,
+            row.start_date.isoformat(),
+            row.last_day.isoformat(),
+            row.status,
+            row.outcome,
+            "" if hundredths is None else _decimal(hundredths),
+            "" if row.minutes is None else row.minutes,
+            "" if row.premium_cents is None else _decimal(row.premium_cents),
+            "" if row.premium_cents is None else row.premium_cents,
+            "yes" if row.locked else "no",
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()
 
 

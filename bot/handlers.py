@@ -51,6 +51,7 @@ from conversations import (
     sick_better,
     sick_longer,
     sick_report,
+    staff,
     start,
 )
 
@@ -94,6 +95,7 @@ def _flows(i18n: I18n) -> list[list[BaseHandler[Any, Any, Any]]]:
         caseload_move.handlers(i18n),
         caseload_close.handlers(i18n),
         caseload_people.handlers(i18n),
+        staff.handlers(i18n),
         notification_settings.handlers(i18n),
         export.handlers(i18n),
         hours.handlers(i18n),

@@ -52,6 +52,7 @@ class Action(StrEnum):
     CASELOAD = "caseload"
     EXPORT = "export"
     SETTINGS = "settings"
+    STAFF = "caseworkers"
     HELP = "help"
     CANCEL = "cancel"
 
@@ -85,6 +86,7 @@ ITEMS = {
         MenuItem(Action.CASELOAD, "📂", N_("My caseload")),
         MenuItem(Action.EXPORT, "📤", N_("Export hours")),
         MenuItem(Action.SETTINGS, "🔔", N_("Notifications")),
+        MenuItem(Action.STAFF, "👥", N_("Caseworkers")),
         MenuItem(Action.HELP, "❓", N_("Help")),
         MenuItem(Action.CANCEL, "✖️", N_("Cancel")),
     )
@@ -112,6 +114,7 @@ LAYOUTS: dict[Role, list[list[Action]]] = {
     Role.ADMIN: [
         [Action.CASELOAD, Action.NEW_INTERNSHIP],
         [Action.EXPORT, Action.SETTINGS],
+        [Action.STAFF],
         [Action.LANGUAGE, Action.HELP],
     ],
 }

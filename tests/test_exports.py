@@ -216,3 +216,51 @@ def test_the_command_line_imports_all_or_nothing_and_exports(tmp_path: Path) -> 
     assert rows[0]["hours_locked"] == "no" and rows[0]["hours"] == ""
     wrong = _cli(tmp_path, "export", "hours", "--from", "morgen", "--to", "2031-03-31")
     assert wrong.returncode == 2 and "is not a date" in wrong.stderr
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+async def test_the_bot_export_shows_a_formula_as_text(bot: BotHarness) -> None:
+    """A name a spreadsheet would run as a formula comes out with a leading `'`."""
+    w = await factories.world(bot)
+    client, _ = await factories.person(bot, Role.CLIENT, FORMULA)
+    place = await factories.workplace(bot, "@Werkplek")
+    await factories.internship(bot, client, place, w.caseworker)
+    an = w.caseworker_chat
+    await an.send("/export")
+    await an.send("1/11/2026 - 31/12/2026")
+    document = bot.fake.calls_of("sendDocument")[-1]
+    rows = _rows(next(iter(document.files.values())).decode("utf-8-sig"))
+    assert [r["client"] for r in rows] == ["Samir El Amrani", "'" + FORMULA]
+    assert rows[1]["workplace"] == "'@Werkplek"
+    assert rows[1]["start_date"] == "2026-11-30"
+
+
+def test_the_command_line_export_shows_a_formula_as_text(tmp_path: Path) -> None:
+    assert _cli(tmp_path, "invite", "caseworker", "--name", "An Peeters").returncode == 0
+    source = tmp_path / "formula.csv"
+    # The csv module quotes the name's own quotes, as a spreadsheet would write them.
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADER.split(";"))
+    writer.writerow(
+        [
+            FORMULA,
+            "nl",
+            "+32 Kringwinkel",
+            "Kaai 5, 2000 Antwerpen",
+            "",
+            "",
+            "An Peeters",
+            "2031-03-17",
+        ]
+    )
+    source.write_text(out.getvalue(), "utf-8")
+    imported = _cli(tmp_path, "internships", "import", str(source))
+    assert imported.returncode == 0, imported.stderr
+    exported = _cli(tmp_path, "export", "hours", "--from", "2031-03-01", "--to", "2031-03-31")
+    assert exported.returncode == 0, exported.stderr
+    [row] = _rows(exported.stdout)
+    assert row["client"] == "'" + FORMULA
+    assert row["workplace"] == "'+32 Kringwinkel"

@@ -475,6 +475,7 @@ async def scenario(d: Driver) -> Scene:
     await a.caseworker_chat.send("/export")
     await d.taps(a.caseworker_chat, "ex:p:", "ex:lock:")
     await admin_chat.send("/caseload")
+    await staff(d, admin_chat)
     return scene
 
 
@@ -485,6 +486,23 @@ async def client_settings(d: Driver, chat: ChatUser) -> None:
     await d.taps(chat, "info:", "info:")
     await chat.send("/firstday")
     await chat.send("/internship")
+
+
+async def staff(d: Driver, chat: ChatUser) -> None:
+    """The admin's caseworkers: invite one, a new link for them, revoke someone's access."""
+    db = d.bot.services.db
+    await chat.send("/caseworkers")
+    await d.tap(chat, "st:new")
+    await chat.send("Nadia Nieuw")
+    await d.tap(chat, "st:lang:nl")
+    nadia = await people.staff_named(db, "Nadia Nieuw")
+    carla = await people.staff_named(db, "Carla Claes")
+    assert nadia is not None and carla is not None
+    await chat.send("/caseworkers")
+    await d.taps(chat, f"st:who:{nadia.id}", "st:link:")
+    await chat.send("/caseworkers")
+    await d.taps(chat, f"st:who:{carla.id}", "st:rev:", "st:list")
+    await d.taps(chat, f"st:who:{carla.id}", "st:rev:", "st:rev!:")
 
 
 async def new_internship(d: Driver, chat: ChatUser) -> None:

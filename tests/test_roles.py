@@ -46,6 +46,9 @@ STAFF_MENU = [
     "❓ Hulp",
 ]
 STAFF_COMMANDS = ["caseload", "newinternship", "export", "settings", "language", "help", "cancel"]
+# An admin also invites, sees and revokes caseworkers.
+ADMIN_MENU = [*STAFF_MENU[:4], "👥 Deskundigen", *STAFF_MENU[4:]]
+ADMIN_COMMANDS = [*STAFF_COMMANDS[:4], "caseworkers", *STAFF_COMMANDS[4:]]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +57,7 @@ STAFF_COMMANDS = ["caseload", "newinternship", "export", "settings", "language",
         (Role.CLIENT, CLIENT_MENU, CLIENT_COMMANDS),
         (Role.EMPLOYER, EMPLOYER_MENU, EMPLOYER_COMMANDS),
         (Role.CASEWORKER, STAFF_MENU, STAFF_COMMANDS),
-        (Role.ADMIN, STAFF_MENU, STAFF_COMMANDS),
+        (Role.ADMIN, ADMIN_MENU, ADMIN_COMMANDS),
     ],
 )
 async def test_each_role_sees_only_its_own_menu_and_commands(

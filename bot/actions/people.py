@@ -3,8 +3,11 @@
 The actions (each checks who may, writes the store and audits, in one transaction):
 
 - `invite_person`: a new person with a one-time invite link (the command line's
-  `invite caseworker`, an admin, or a caseworker inviting a client or a contact);
+  `invite caseworker`, an admin, or a caseworker inviting a client or a contact); a
+  second caseworker or admin with the same name is refused (`SameName`);
 - `new_invite`: a fresh link for someone who has not linked yet (older ones stop);
+- `invite_again`: the same for the staff member of a name (`invite --again`);
+- `staff_list`: every caseworker and admin, for an admin;
 - `revoke_link`: a linked account is disconnected (a lost phone);
 - `relink`: both at once, for the client or the contact of an internship;
 - `choose_language`, `choose_delivery`, `choose_digest_time`: a person's own settings.
@@ -24,7 +27,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from bot import notify
@@ -32,6 +35,7 @@ from bot.actions.refusals import (
     InvalidValue,
     NotAllowed,
     NotFound,
+    SameName,
     StaleState,
     require_internship,
     require_role,
@@ -190,6 +194,10 @@ async def invite_person(
     if workplace_id is not None and role != Role.EMPLOYER:
         raise InvalidValue("workplace")
     async with services.db.transaction():
+        if role in STAFF:
+            same = await people.staff_named(services.db, name)
+            if same is not None:
+                raise SameName(same)
         person = await people.create(
             services.db,
             role,
@@ -215,9 +223,58 @@ async def new_invite(services: Services, actor: Actor | None, person_id: int) ->
     return Invitation(person, token)
 
 
+async def invite_again(
+    services: Services, actor: Actor | None, role: Role, name: str
+) -> Invitation:
+    """A new link for the caseworker or admin called `name` (exactly), who has not linked
+    yet; their older unused links stop working. `NotFound` when nobody has that name,
+    `SameName` when they have another role, `StaleState` when they are linked already."""
+    actor = require_staff(actor)
+    async with services.db.transaction():
+        person = await people.staff_named(services.db, clean(name))
+        if person is None:
+            raise NotFound
+        if person.role != role:
+            raise SameName(person)
+        return await new_invite(services, actor, person.id)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A caseworker or admin, and until when their unused invite link works (if any)."""
+
+    person: Person
+    link_until: datetime | None
+
+
+async def staff_list(services: Services, actor: Person | None) -> list[StaffMember]:
+    """Every caseworker and admin, by name; for admins only."""
+    require_role(actor, [Role.ADMIN])
+    found = [
+        *await people.by_role(services.db, Role.ADMIN),
+        *await people.by_role(services.db, Role.CASEWORKER),
+    ]
+    found.sort(key=lambda p: (p.name.casefold(), p.id))
+    now = services.clock.now()
+    return [StaffMember(p, await invites.open_until(services.db, p.id, now)) for p in found]
+
+
+async def staff_member(services: Services, actor: Person | None, person_id: int) -> StaffMember:
+    """One caseworker or admin, for an admin; `NotFound` for anyone else."""
+    require_role(actor, [Role.ADMIN])
+    person = await people.get(services.db, person_id)
+    if person is None or not person.is_staff:
+        raise NotFound
+    until = await invites.open_until(services.db, person.id, services.clock.now())
+    return StaffMember(person, until)
+
+
 async def revoke_link(services: Services, actor: Actor | None, person_id: int) -> Person:
     """Disconnect a person's Telegram account (a lost phone); `StaleState` when none."""
     actor = require_staff(actor)
+    if isinstance(actor, Person) and actor.id == person_id:
+        # Nobody locks themselves out; another admin (or the command line) can.
+        raise NotAllowed
     async with services.db.transaction():
         person = await _require_manager(services, actor, person_id)
         if person.telegram_user_id is None:

@@ -46,6 +46,15 @@ class InvalidValue(Refusal):
         self.reason = reason
 
 
+class SameName(Refusal):
+    """Someone on the staff already has this name: staff are told apart by their name (in
+    the import's caseworker column, in the bot's lists), so a second one is refused."""
+
+    def __init__(self, person: Person) -> None:
+        super().__init__(person.name)
+        self.person = person
+
+
 def can_see_internship(person: Person, internship: Internship) -> bool:
     """Admins see every internship, a caseworker their caseload, an employer contact
     their workplace's, a client their own."""

@@ -82,3 +82,13 @@ async def failed_attempts_since(db: Database, telegram_user_id: int, since: date
         (telegram_user_id, to_db(since)),
     )
     return int(value or 0)
+
+
+async def open_until(db: Database, person_id: int, now: datetime) -> datetime | None:
+    """Until when the person's unused invite link works; None when they have none."""
+    value = await db.fetchval(
+        "SELECT MAX(expires_at) FROM invites WHERE person_id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL AND expires_at > ?",
+        (person_id, to_db(now)),
+    )
+    return from_db(value) if value else None

@@ -97,3 +97,14 @@ async def caseworkers_of(db: Database, person: Person) -> list[Person]:
         return []
     rows = await db.fetchall(sql, params)
     return [Person.from_row(r) for r in rows]
+
+
+async def staff_named(db: Database, name: str) -> Person | None:
+    """The caseworker or admin with exactly this name, if any (the oldest, should there be
+    two from before names were kept apart)."""
+    row = await db.fetchone(
+        "SELECT * FROM people WHERE role IN ('caseworker', 'admin') AND name = ? "
+        "ORDER BY id LIMIT 1",
+        (name,),
+    )
+    return Person.from_row(row) if row else None
