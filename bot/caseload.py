@@ -34,6 +34,7 @@ from bot.buttons import (
     AskExtension,
     AskNewStart,
     AskOutcome,
+    AskPhone,
     AskReassign,
     AskRelink,
     AskSecondChance,
@@ -513,6 +514,7 @@ def _actions(t: Translator, internship: Internship, can_lock: bool) -> InlineKey
             button(t.plain("🔗 New invite link"), AskRelink(i).pack()),
         ]
     )
+    rows.append([button(t.plain("📞 Phone numbers"), AskPhone(i).pack())])
     if can_lock:
         rows.append([button(t.plain("🔒 Lock the hours"), LockHours(i).pack())])
     if internship.is_open:

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("role", choices=["caseworker", "admin"])
     invite.add_argument("--name", required=True, help="the person's full name")
+    invite.add_argument(
+        "--phone", help="their phone number, shown to clients (e.g. 03 123 45 67, +32 470 12 34 56)"
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -104,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(run(settings, webhook_options(args)))
         elif command == "invite":
-            return _run(commands.cmd_invite(settings, Role(args.role), args.name))
+            return _run(commands.cmd_invite(settings, Role(args.role), args.name, args.phone))
         elif command == "privacy":
             return _run(commands.cmd_purge(settings))
         elif command == "internships":

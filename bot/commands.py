@@ -24,6 +24,7 @@ from bot.db import Database
 from bot.exports import ImportFailed, hours_csv, hours_csv_bytes, hours_rows, import_internships
 from bot.handlers import register_reminders
 from bot.parsing import Yearless, parse_day
+from bot.phones import check_phone, shown
 from bot.privacy import purge
 from bot.services import Services, open_services
 from bot.store import reminders as store
@@ -34,16 +35,21 @@ EXIT_CONFIG = 2
 EXIT_FAILURE = 1
 
 
-async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
+async def cmd_invite(settings: Settings, role: Role, name: str, phone: str | None = None) -> int:
     name = clean(name)
     refusal = check_name(name)
     if refusal is not None:
         print(f"--name: {refusal}", file=sys.stderr)
         return EXIT_CONFIG
+    if phone is not None and check_phone(phone) is not None:
+        print(f"--phone: {check_phone(phone)}", file=sys.stderr)
+        return EXIT_CONFIG
     username = settings.bot_username or await ask_username(settings)
     services = await open_services(settings)
     try:
-        invitation = await people_actions.invite_person(services, COMMAND_LINE, role, name)
+        invitation = await people_actions.invite_person(
+            services, COMMAND_LINE, role, name, phone=phone
+        )
     except Refusal as refusal:
         print(f"--name: {refusal}", file=sys.stderr)
         return EXIT_CONFIG
@@ -51,6 +57,8 @@ async def cmd_invite(settings: Settings, role: Role, name: str) -> int:
         await services.db.close()
     person = invitation.person
     print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them this one-time link")
+    if person.phone:
+        print(f"Phone: {shown(person.phone)}")
     print(deep_link(username, invitation.token))
     print(f"The link works once and expires in {settings.invite_days} days.")
     return 0

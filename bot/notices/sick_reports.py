@@ -122,8 +122,9 @@ async def tell(
         reached = await notify.to_person(
             services, who.caseworker, caseworker_text, "sick", dedupe_key=key
         )
-        return Told(False, reached)
+        return Told(False, reached, call=notify.WhomToCall(caseworker=who.caseworker))
     workplace = False
+    waiting = None
     if employer_text is not None and who.workplace:
         workplace = bool(
             await notify.about_internship(
@@ -135,6 +136,10 @@ async def tell(
                 dedupe_key=dedupe_key,
             )
         )
+        if not workplace:
+            # Nobody there uses the bot yet: they get it when a contact links
+            # (`bot.notices.catch_up`); until then the caseworker must know.
+            waiting = await notify.unreached(services, who.internship)
     caseworker = bool(
         await notify.about_internship(
             services,
@@ -144,9 +149,15 @@ async def tell(
             Audience.CASEWORKER,
             extend_by=extend_by,
             dedupe_key=dedupe_key,
+            workplace_unreached=waiting,
         )
     )
-    return Told(workplace, caseworker)
+    return Told(
+        workplace,
+        caseworker,
+        workplace_waiting=waiting is not None,
+        call=await notify.whom_to_call(services, who.internship),
+    )
 
 
 # What they hear
@@ -186,20 +197,27 @@ def expected_missed(report: SickReport, internship: Internship | None) -> int | 
     return missed_workdays(internship, report.first_day, report.expected_last_day) or None
 
 
+def employer_report_text(
+    t: Translator, report: SickReport, client: Person, internship: Internship
+) -> str:
+    """The sick report as the workplace reads it."""
+    return "\n".join(
+        [
+            t._("🤒 <b>Sick report {reference}</b>", reference=report.reference),
+            t._("{client} is sick and will not come to work.", client=client.name),
+            *period_lines(t, report),
+            reported_line(t, report, internship, staff=False),
+            t._("The medical certificate will follow through this bot."),
+        ]
+    )
+
+
 async def tell_new_report(
     services: Services, report: SickReport, client: Person, internship: Internship | None
 ) -> Told:
     def for_employer(t: Translator) -> str:
         assert internship is not None
-        return "\n".join(
-            [
-                t._("🤒 <b>Sick report {reference}</b>", reference=report.reference),
-                t._("{client} is sick and will not come to work.", client=client.name),
-                *period_lines(t, report),
-                reported_line(t, report, internship, staff=False),
-                t._("The medical certificate will follow through this bot."),
-            ]
-        )
+        return employer_report_text(t, report, client, internship)
 
     def for_caseworker(t: Translator) -> str:
         lines = [
