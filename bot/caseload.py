@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
-from bot import access, flows, menus, workdays
+from bot import access, flows, menus, phones, workdays
 from bot.actions import internships as actions
 from bot.actions.refusals import (
     AlreadyLocked,
@@ -177,6 +177,14 @@ async def name_of(services: Services, person_id: int | None, unknown: str = "?")
     return person.name if person else unknown
 
 
+async def name_and_phone(services: Services, person_id: int | None) -> str:
+    """A name with the phone number when one is known: "Mieke Janssens (+32 470 12 34 56)"."""
+    person = await people.get(services.db, person_id) if person_id is not None else None
+    if person is None or not person.phone:
+        return await name_of(services, person_id)
+    return f"{person.name} ({phones.shown(person.phone)})"
+
+
 async def _workplace_name(services: Services, workplace_id: int) -> str:
     place = await workplaces.get(services.db, workplace_id)
     return place.name if place else "?"
@@ -324,8 +332,8 @@ async def detail(
         ),
         t._(
             "Caseworker: {caseworker} · Contact person: {contact}",
-            caseworker=await name_of(services, internship.caseworker_id),
-            contact=await name_of(services, internship.employer_contact_id),
+            caseworker=await name_and_phone(services, internship.caseworker_id),
+            contact=await name_and_phone(services, internship.employer_contact_id),
         ),
         t._(
             "Schedule: {days}, {start} – {end}",

@@ -17,7 +17,7 @@ notification settings): those are kept in `digest_items` and sent by the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
@@ -81,7 +81,8 @@ class Told:
     # The workplace should have heard, but nobody there uses the bot yet (its contact has
     # not opened their invite, or none is known): the receipt says so and whom to call.
     workplace_waiting: bool = False
-    call: WhomToCall = WhomToCall()
+    # Advice for the receipt, not part of who heard (not compared).
+    call: WhomToCall = field(default=WhomToCall(), compare=False)
 
     @classmethod
     def of(cls, reached: list[Person]) -> Told:

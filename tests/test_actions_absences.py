@@ -165,7 +165,7 @@ async def test_without_a_contact_in_the_bot_the_caseworker_decides_at_once(
     reported = await actions.request_appointment(
         bot.services, client, internship.id, Category.OCMW, TUESDAY, *MORNING
     )
-    assert reported.told == notify.Told(workplace=False, caseworker=True)
+    assert reported.told == notify.Told(workplace=False, caseworker=True, workplace_waiting=True)
     [message] = await outbox(bot, caseworker, "appointment")
     assert "Niemand van de werkplaats kan in de bot antwoorden." in message["text"]
     assert buttons(message)[:2] == [
@@ -455,5 +455,5 @@ async def test_nobody_is_told_without_telegram_and_the_receipt_says_so(bot: BotH
     for person in (w.employer, w.caseworker):
         await people.unlink_telegram(bot.services.db, person.id)
     reported = await actions.report_late(bot.services, w.client, w.internship.id, 15)
-    assert reported.told == notify.Told(workplace=False, caseworker=False)
+    assert reported.told == notify.Told(workplace=False, caseworker=False, workplace_waiting=True)
     assert len(await stored(bot, w.internship)) == 1

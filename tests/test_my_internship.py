@@ -40,6 +40,7 @@ async def test_before_the_start_all_days_are_left_and_no_hours_yet(bot: BotHarne
         "\n"
         "⏱ Je werkplaats heeft je uren nog niet doorgegeven.\n"
         "\n"
+        "📞 Het nummer van je werkplaats: vraag het aan je deskundige werkervaring An Peeters.\n"
         "👤 Je deskundige werkervaring: An Peeters"
     ]
 
