@@ -33,9 +33,9 @@ from typing import Any
 import pytest
 
 from bot import access, caseload, flows
+from bot.actions import people as people_actions
 from bot.callbacks import FAMILIES
 from bot.store import people
-from bot.actions import people as people_actions
 from bot.store.models import Internship, Person, Role
 from tests import factories
 from tests.conftest import BRUSSELS
