@@ -81,8 +81,8 @@ async def test_the_whole_flow_creates_the_internship_and_gives_both_invites(
     assert "مرحبا" in client_invite or "Samir" in client_invite
     assert "Mieke Janssens" in next(t for t in texts if LINK.search(t) and t != client_invite)
     assert "Wat wil je nu doen" in texts[-1] or an.keyboard
-    [mieke] = [p for p in await people.by_role(bot.services.db, Role.EMPLOYER)]
-    assert mieke.phone == "+3231234567"
+    [new_contact] = await people.by_role(bot.services.db, Role.EMPLOYER)
+    assert new_contact.phone == "+3231234567"
 
     db = bot.services.db
     [internship] = await internships.open_for_caseworker(db, caseworker.id)
