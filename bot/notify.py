@@ -115,20 +115,23 @@ async def told_about(
 
 
 def told_text(t: Translator, told: Told) -> str:
-    """For the client: who knows now (never "we told them" when nobody was reached)."""
+    """For the client: who knows now (never "we told them" when nobody was reached), and
+    when the workplace does not use the bot yet, whom to call there."""
+    lines = [_reached_text(t, told)]
+    if told.workplace_waiting and not told.workplace:
+        lines += [
+            t._("Your workplace does not use this bot yet, so it was not told."),
+            phones.call_workplace(t, told.call.contact, told.call.caseworker),
+        ]
+    return "\n".join(lines)
+
+
+def _reached_text(t: Translator, told: Told) -> str:
     caseworker = told.call.caseworker
     if told.workplace and told.caseworker:
         return t._("Your workplace and your caseworker know it now.")
     if told.caseworker:
-        if not told.workplace_waiting:
-            return t._("Your caseworker knows it now.")
-        return "\n".join(
-            [
-                t._("Your caseworker knows it now."),
-                t._("Your workplace does not use this bot yet, so it was not told."),
-                phones.call_workplace(t, told.call.contact, caseworker),
-            ]
-        )
+        return t._("Your caseworker knows it now.")
     if told.workplace:
         if caseworker is None:
             return t._("Your workplace knows it now. Please also call your caseworker.")

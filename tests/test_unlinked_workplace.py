@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.actions import people as people_actions
 from bot.actions.people import Invitation
+from bot.store import people
 from bot.store.models import Internship, Person, Role, Workplace
 from tests import factories
 from tests.conftest import BRUSSELS
@@ -197,3 +198,18 @@ async def test_the_evaluation_reminder_due_reaches_a_contact_who_links_late(
     # Once: the heads-up itself is not sent again, nor the catch-up.
     await bot.advance_to(datetime(2026, 12, 9, 16, 0, tzinfo=BRUSSELS))
     assert len(about(mieke, "Samir El Amrani")) == 1
+
+
+async def test_nobody_reached_the_client_gets_both_numbers(bot: BotHarness) -> None:
+    """Neither the caseworker nor the workplace uses the bot yet."""
+    u = await unlinked(bot)
+    await people.unlink_telegram(bot.services.db, u.caseworker.id)
+    await people.set_phone(bot.services.db, u.caseworker.id, "+3231234567")
+    at(bot, 1, 7, 30)
+    await report(u.samir)
+    receipt = u.samir.texts[-2]
+    assert (
+        "We konden je deskundige werkervaring niet bereiken via deze bot. "
+        "Bel je deskundige werkervaring An Peeters: +32 3 123 45 67.\n"
+        f"{WAITING}\n{CALL_MIEKE}"
+    ) in receipt
