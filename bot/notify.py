@@ -9,6 +9,12 @@ The caseworker buttons are `bot.buttons.OpenInternship`, `ExtendBy` and `RemindL
 (`cw:open:<id>`, `cw:extend:<id>:<workdays>`, `cw:later:<id>`), pressed in the
 caseworker flows.
 
+A report the workplace must hear, about a workplace none of whose contacts uses the bot
+yet (`Unreached`), says so in the first line of the caseworker's notification, with the
+contacts' phone numbers and a ✉️ New invite button each (`bot.buttons.SendInvite`); the
+client's receipt (`told_text`) says whom to call. A contact who links later gets what
+is still open (`bot.notices.catch_up`).
+
 A caseworker can choose to get some kinds (`KINDS`) in a daily digest instead (their
 notification settings): those are kept in `digest_items` and sent by the
 `caseworker_digest` reminder (`send_digest`) at their chosen local time.
@@ -100,16 +106,14 @@ async def whom_to_call(services: Services, internship: Internship) -> WhomToCall
     return WhomToCall(first[0] if first else None, await caseworker_of(services, internship))
 
 
-async def told_about(
-    services: Services, internship: Internship, reached: list[Person], concerned: bool = True
-) -> Told:
-    """Who heard about a report on `internship`; when the workplace was `concerned` but
-    nobody there could get it, the receipt's advice (whom to call) comes with it."""
+async def told_about(services: Services, internship: Internship, reached: list[Person]) -> Told:
+    """Who heard about a report the workplace must hear (late, an appointment request, an
+    accident); when nobody there could get it, whom the client calls comes with it."""
     told = Told.of(reached)
     return Told(
         told.workplace,
         told.caseworker,
-        workplace_waiting=concerned and not told.workplace,
+        workplace_waiting=not told.workplace,
         call=await whom_to_call(services, internship),
     )
 

@@ -6,6 +6,10 @@ Each text is made in the recipient's own language and queued through the outbox
 ❌ Decline on a request (`bot.buttons.ApproveRequest`, `DeclineRequest`), 📎 Send proof
 on the proof reminder (`SendProof`), and the caseworker's 📂 / ⏰ (`bot.notify`).
 
+When nobody at the workplace uses the bot yet, the caseworker's notification of a
+request, a late arrival or an accident says so first (`bot.notify.Unreached`), with a
+✉️ New invite button per contact.
+
 The reminder handlers are here too: a request nobody at the workplace answered goes
 to the caseworker (`remind_unanswered`), and the morning after an approved
 appointment the client is asked for a proof (`remind_proof`).

@@ -2,7 +2,10 @@
 
 - Who hears: the workplace contact(s) of the report's internship only when the sick
   days touch the internship (and it is open), its caseworker always; without an
-  internship, the client's caseworker or the last one they had (`concerned`).
+  internship, the client's caseworker or the last one they had (`concerned`). When
+  the workplace should hear but nobody there uses the bot yet, the caseworker's text
+  says so first (`bot.notify.Unreached`) and the contact gets it on linking
+  (`bot.notices.catch_up`).
 - `tell_new_report`, `tell_prolonged`, `tell_recovered`: each recipient in their own
   language. The caseworker sees the "late" flag and the internship workdays missed
   (with a button to extend by them); nobody sees a diagnosis (the bot never asks one).
