@@ -209,6 +209,22 @@ class RemindLater(Button, prefix="cw:later"):
 
 
 @dataclass(frozen=True)
+class SendInvite(Button, prefix="cw:inv"):
+    """✉️ New invite for a workplace's contact who has not linked yet (on a report the
+    workplace could not get): a fresh link to forward (`conversations.caseload_people`)."""
+
+    internship_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class AskPhone(Button, prefix="cl:phone"):
+    """📞 Phone numbers, in the detail: whose number to change (`conversations.phone_number`)."""
+
+    internship_id: int
+
+
+@dataclass(frozen=True)
 class AskExtension(Button, prefix="cl:ext"):
     internship_id: int
 

@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
-from bot import access, flows, internship_draft, menus, workdays
+from bot import access, flows, internship_draft, menus, phones, workdays
 from bot.actions import internships as actions
 from bot.actions.refusals import (
     AlreadyLocked,
@@ -34,6 +34,7 @@ from bot.buttons import (
     AskExtension,
     AskNewStart,
     AskOutcome,
+    AskPhone,
     AskReassign,
     AskRelink,
     AskSecondChance,
@@ -174,6 +175,14 @@ async def name_of(services: Services, person_id: int | None, unknown: str = "?")
         return "—"
     person = await people.get(services.db, person_id)
     return person.name if person else unknown
+
+
+async def name_and_phone(services: Services, person_id: int | None) -> str:
+    """A name with the phone number when one is known: "Mieke Janssens (+32 470 12 34 56)"."""
+    person = await people.get(services.db, person_id) if person_id is not None else None
+    if person is None or not person.phone:
+        return await name_of(services, person_id)
+    return f"{person.name} ({phones.shown(person.phone)})"
 
 
 async def _workplace_name(services: Services, workplace_id: int) -> str:
@@ -323,8 +332,8 @@ async def detail(
         ),
         t._(
             "Caseworker: {caseworker} · Contact person: {contact}",
-            caseworker=await name_of(services, internship.caseworker_id),
-            contact=await name_of(services, internship.employer_contact_id),
+            caseworker=await name_and_phone(services, internship.caseworker_id),
+            contact=await name_and_phone(services, internship.employer_contact_id),
         ),
         t._(
             "Schedule: {days}, {start} – {end}",
@@ -514,6 +523,7 @@ def _actions(t: Translator, internship: Internship, can_lock: bool) -> InlineKey
             button(t.plain("🔗 New invite link"), AskRelink(i).pack()),
         ]
     )
+    rows.append([button(t.plain("📞 Phone numbers"), AskPhone(i).pack())])
     if can_lock:
         rows.append([button(t.plain("🔒 Lock the hours"), LockHours(i).pack())])
     if internship.is_open:

@@ -90,6 +90,9 @@ def update() -> None:
                 )
             catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
             catalog.obsolete.clear()
+            # A header marked fuzzy (as `pybabel init` leaves it) keeps the whole catalog
+            # from being compiled.
+            catalog.fuzzy = False
             for message in catalog:
                 if message.id and not _translated(message) and _key(message) in known:
                     message.string = known[_key(message)]

@@ -20,6 +20,7 @@ from bot.commands import EXIT_CONFIG, EXIT_FAILURE
 from bot.config import ConfigError, Settings
 from bot.db import DatabaseError
 from bot.exports import IMPORT_COLUMNS, REQUIRED_COLUMNS
+from bot.i18n import shipped_languages
 from bot.store.models import Role
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--again",
         action="store_true",
         help="a new link for the person of that name who has not linked yet",
+    )
+    invite.add_argument(
+        "--phone", help="their phone number, shown to clients (e.g. 03 123 45 67, +32 470 12 34 56)"
     )
 
     db = commands.add_parser("db", help="database maintenance: migrate, check, backup")
@@ -170,16 +174,19 @@ def version() -> str:
 # What goes in a column of the import (the README's "Importing and exporting" has more).
 COLUMN_HINTS = {
     "client_name": "full name",
-    "client_language": "nl en fr ar tr uk (default DEFAULT_LANGUAGE)",
+    "client_language": " ".join(language.code for language in shipped_languages())
+    + " (default DEFAULT_LANGUAGE)",
     "workplace": "an existing workplace's name, or a new one",
     "workplace_address": "required the first time a new workplace appears",
     "workplace_kind": "nonprofit (default); private is refused",
     "contact_name": "the workplace's contact person; a new one gets a link",
+    "contact_phone": "their phone number, e.g. 0470 12 34 56 or +32 470 12 34 56",
     "caseworker": "an existing caseworker's name or id",
     "start_date": "30/11/2026 or 2026-11-30, not in the past",
     "weekdays": "ma-vr (default), ma,di,wo,do, mon-fri",
     "day_start": "08:30 (default)",
     "day_end": "16:30 (default)",
+    "break_minutes": "unpaid break a day, 0-180 (default BREAK_MINUTES over 6 hours)",
     "workdays": "1-60, default 9",
     **{
         column: "free text, at most 300 characters"
@@ -221,7 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(run(settings, webhook_options(args)))
         elif command == "invite":
-            return _run(commands.cmd_invite(settings, Role(args.role), args.name, args.again))
+            return _run(
+                commands.cmd_invite(settings, Role(args.role), args.name, args.again, args.phone)
+            )
         elif command == "privacy":
             return _run(commands.cmd_purge(settings))
         elif command == "internships":

@@ -25,6 +25,7 @@ from bot.db import Database
 from bot.exports import ImportFailed, hours_csv, hours_csv_bytes, hours_rows, import_internships
 from bot.handlers import register_reminders
 from bot.parsing import Yearless, parse_day
+from bot.phones import check_phone, shown
 from bot.privacy import purge
 from bot.services import Services, open_services
 from bot.store import reminders as store
@@ -35,20 +36,32 @@ EXIT_CONFIG = 2
 EXIT_FAILURE = 1
 
 
-async def cmd_invite(settings: Settings, role: Role, name: str, again: bool = False) -> int:
-    """`werkervaring-bot invite caseworker|admin --name NAME [--again]`."""
+async def cmd_invite(
+    settings: Settings, role: Role, name: str, again: bool = False, phone: str | None = None
+) -> int:
+    """`werkervaring-bot invite caseworker|admin --name NAME [--again] [--phone PHONE]`."""
     name = clean(name)
     bad_name = check_name(name)
     if bad_name is not None:
         print(f"--name: {bad_name}", file=sys.stderr)
+        return EXIT_CONFIG
+    if phone is not None and check_phone(phone) is not None:
+        print(f"--phone: {check_phone(phone)}", file=sys.stderr)
         return EXIT_CONFIG
     username = settings.bot_username or await ask_username(settings)
     services = await open_services(settings)
     try:
         if again:
             invitation = await people_actions.invite_again(services, COMMAND_LINE, role, name)
+            if phone is not None:
+                changed = await people_actions.set_phone(
+                    services, COMMAND_LINE, invitation.person.id, phone
+                )
+                invitation = people_actions.Invitation(changed, invitation.token)
         else:
-            invitation = await people_actions.invite_person(services, COMMAND_LINE, role, name)
+            invitation = await people_actions.invite_person(
+                services, COMMAND_LINE, role, name, phone=phone
+            )
     except Refusal as refusal:
         print(_invite_refused(refusal, role, name), file=sys.stderr)
         return (
@@ -61,6 +74,8 @@ async def cmd_invite(settings: Settings, role: Role, name: str, again: bool = Fa
         "a new one-time link (their older ones no longer work)" if again else "this one-time link"
     )
     print(f"{role.value.capitalize()} {person.name} (id {person.id}): send them {link}")
+    if person.phone:
+        print(f"Phone: {shown(person.phone)}")
     print(deep_link(username, invitation.token))
     print(f"The link works once and expires in {settings.invite_days} days.")
     return 0

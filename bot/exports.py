@@ -27,6 +27,7 @@ from bot.actions.internships import Draft, NewWorkplace
 from bot.actions.people import COMMAND_LINE, Actor, Invitation
 from bot.actions.refusals import Refusal
 from bot.parsing import Yearless, parse_clock, parse_day, parse_weekdays
+from bot.phones import NOT_A_NUMBER, parse_phone
 from bot.services import Services
 from bot.store import caseload, people, workplaces
 from bot.store.models import Internship, Person, Role, Schedule, Workplace, WorkplaceKind
@@ -187,6 +188,7 @@ IMPORT_COLUMNS = [
     "workplace_address",
     "workplace_kind",
     "contact_name",
+    "contact_phone",
     "caseworker",
     "start_date",
     "weekdays",
@@ -236,6 +238,8 @@ class _Row:
     workplace_name: str
     workplace_address: str
     contact_name: str
+    # E.164, or "" for none.
+    contact_phone: str
     caseworker: Person
     start: date
     schedule: Schedule
@@ -367,6 +371,13 @@ class _ImportContext:
                 raise ValueError(f"new workplace {values['workplace']!r} needs a workplace_address")
             self.new_workplaces.add(key)
         caseworker = self._caseworker(values["caseworker"])
+        contact_phone = ""
+        if values.get("contact_phone"):
+            if not values.get("contact_name"):
+                raise ValueError("contact_phone needs a contact_name")
+            contact_phone = parse_phone(values["contact_phone"]) or ""
+            if not contact_phone:
+                raise ValueError(f"contact_phone {values['contact_phone']!r}: {NOT_A_NUMBER}")
         start = parse_day(values["start_date"], self.today, Yearless.NEXT)
         if start is None:
             raise ValueError(
@@ -393,6 +404,7 @@ class _ImportContext:
             workplace_name=values["workplace"],
             workplace_address=values.get("workplace_address", ""),
             contact_name=values.get("contact_name", ""),
+            contact_phone=contact_phone,
             caseworker=caseworker,
             start=workdays.workdays_from(start, schedule, 1)[0],
             schedule=schedule,
@@ -471,6 +483,7 @@ async def import_internships(
                 ),
                 contact_id=contact_id,
                 contact_name="" if contact_id is not None else row.contact_name,
+                contact_phone="" if contact_id is not None else row.contact_phone,
                 meeting_point=row.meeting_point,
                 first_day_contact=row.first_day_contact,
                 what_to_bring=row.what_to_bring,
@@ -478,6 +491,9 @@ async def import_internships(
                 caseworker_id=row.caseworker.id,
                 source_line=row.line,
             )
+            if contact_id is not None and row.contact_phone:
+                # A contact known already: the file brings their (new) number.
+                await people.set_phone(services.db, contact_id, row.contact_phone)
             try:
                 created = await internship_actions.create(services, actor, draft)
             except Refusal as refusal:

@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import get_day_names
 from telegram import InlineKeyboardMarkup
 
-from bot import flows, workdays
+from bot import flows, phones, workdays
 from bot.absence_texts import minutes_label
 from bot.actions.internships import Draft, NewWorkplace
 from bot.buttons import Weekday, WeekdaysDone
@@ -102,7 +102,8 @@ def summary(services: Services, t: Translator, data: dict[str, Any]) -> str:
             language=services.i18n.name_of(language),
         ),
         t._("<b>Workplace:</b> {name}", name=data["workplace_name"]),
-        t._("<b>Contact person:</b> {name}", name=data.get("contact_name") or none),
+        t._("<b>Contact person:</b> {name}", name=data.get("contact_name") or none)
+        + (f", {phones.shown(data['contact_phone'])}" if data.get("contact_phone") else ""),
         t._(
             "<b>Schedule:</b> {days}, {start} – {end}",
             days=", ".join(names[d] for d in sorted(schedule.days)),
@@ -149,6 +150,7 @@ def draft_of(data: dict[str, Any], usual_break: int) -> Draft:
         new_workplace=NewWorkplace(new["name"], new["address"]) if new else None,
         contact_id=data.get("contact_id"),
         contact_name="" if data.get("contact_id") else data.get("contact_name", ""),
+        contact_phone="" if data.get("contact_id") else data.get("contact_phone", ""),
         meeting_point=data.get("meeting_point", ""),
         first_day_contact=data.get("first_day_contact", ""),
         what_to_bring=data.get("what_to_bring", ""),

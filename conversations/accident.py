@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, flows, menus, notify
+from bot import access, flows, menus, notify, phones
 from bot.actions import absences
 from bot.actions.refusals import Refusal
 from bot.callbacks import Button
@@ -46,6 +46,7 @@ from bot.flows import (
 from bot.i18n import I18n
 from bot.menus import Action
 from bot.parsing import Yearless, date_example, parse_clock, parse_day
+from bot.store import internships, people
 from bot.store.models import Role
 
 NAME = "accident"
@@ -80,7 +81,10 @@ async def start(update: Update, context: BotContext) -> State | int:
     chat = update.effective_chat
     assert chat is not None
     await chat.send_message(
-        context._(
+        # First of all, in every language: 112 as a number Telegram lets people tap.
+        context._("🆘 In an emergency call 112.")
+        + "\n\n"
+        + context._(
             "🚑 <b>An accident at work? Do this now:</b>\n"
             "1. Tell your boss at once.\n"
             "2. Get first aid, or go to a doctor.\n"
@@ -156,10 +160,21 @@ async def type_day(update: Update, context: BotContext) -> State | int:
         )
         return State.ON_DAY
     if day < today - timedelta(days=absences.MAX_ACCIDENT_DAYS_AGO):
+        internship_id = (context.data.get(FLOW) or {}).get("internship")
+        internship = (
+            await internships.get(context.services.db, int(internship_id))
+            if internship_id
+            else None
+        )
+        caseworker = (
+            await people.get(context.services.db, internship.caseworker_id) if internship else None
+        )
         await say(
             update,
             context,
-            context._("That is too long ago. Please call your caseworker about it."),
+            context._("That is too long ago.")
+            + " "
+            + phones.call_caseworker(context.translator, caseworker),
         )
         return State.ON_DAY
     return await set_day(update, context, day)

@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import flows, menus, workdays
+from bot import flows, menus, notify, workdays
 from bot.absence_texts import category_label, day_text, span_text
 from bot.actions import absences
 from bot.actions.refusals import Refusal
@@ -382,7 +382,7 @@ async def send_request(update: Update, context: BotContext) -> int:
     if not isinstance(flow, dict) or "end" not in flow or person is None:
         return await expired(update, context)
     try:
-        await absences.request_appointment(
+        reported = await absences.request_appointment(
             context.services,
             person,
             int(flow["internship"]),
@@ -396,14 +396,21 @@ async def send_request(update: Update, context: BotContext) -> int:
     except Refusal:
         # No longer this client's open internship, or the day has passed meanwhile.
         return await expired(update, context)
-    return await back_to_menu(
-        update,
-        context,
-        context._(
+    if reported.told.workplace:
+        text = context._(
             "✅ Sent. Your workplace will answer here.\n"
             "Until then, your appointment is not approved yet."
-        ),
-    )
+        )
+    else:
+        text = (
+            context._(
+                "✅ Sent. Your caseworker will answer here.\n"
+                "Until then, your appointment is not approved yet."
+            )
+            + "\n"
+            + notify.told_text(context.translator, reported.told)
+        )
+    return await back_to_menu(update, context, text)
 
 
 # Leaving

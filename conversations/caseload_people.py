@@ -6,6 +6,9 @@
 - 🔗 New invite link (`cl:link:<id>`) asks whose: the client's or the contact
   person's (`cl:rl:<id>:<c|e>`). Their current connection stops (a lost phone) and
   the caseworker gets a new invite to forward (`bot.actions.people.relink`).
+- ✉️ New invite for … on a report the workplace could not get (`cw:inv:<id>:<person
+  id>`, `bot.buttons.SendInvite`): a fresh link for that contact, who has not linked
+  yet (`bot.actions.people.new_invite`); when they link, they get what is still open.
 
 Each answer is one tap: plain handlers, no conversation.
 """
@@ -18,11 +21,12 @@ from typing import Any, Literal
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import notify
 from bot.actions import internships as actions
 from bot.actions import people as people_actions
 from bot.actions.people import Whose
 from bot.actions.refusals import Refusal
-from bot.buttons import AskReassign, AskRelink
+from bot.buttons import AskReassign, AskRelink, SendInvite
 from bot.callbacks import Button
 from bot.caseload import (
     answer,
@@ -32,7 +36,7 @@ from bot.caseload import (
     take_buttons_off,
 )
 from bot.context import BotContext
-from bot.flows import button, say
+from bot.flows import button, refuse, say
 from bot.i18n import I18n
 from bot.store import people
 from bot.store.models import Role
@@ -163,6 +167,52 @@ async def relink(update: Update, context: BotContext) -> None:
     except Refusal as refusal:
         await refused(update, context, refusal)
         return
+    await _hand_out(
+        update,
+        context,
+        invitation,
+        context._(
+            "{name} is disconnected. Forward the next message to them:",
+            name=invitation.person.name,
+        ),
+    )
+    await take_buttons_off(update)
+
+
+async def send_invite(update: Update, context: BotContext) -> None:
+    """`cw:inv:<id>:<person id>`: a new invite for a contact who has not linked yet."""
+    press = SendInvite.of(update)
+    assert press is not None
+    internship = await internship_for(update, context, press.internship_id)
+    if internship is None:
+        return
+    contacts = await notify.employer_contacts(context.services, internship)
+    if press.person_id not in [c.id for c in contacts]:
+        await refuse(update, context)
+        return
+    try:
+        invitation = await people_actions.new_invite(
+            context.services, context.person, press.person_id
+        )
+    except Refusal as refusal:
+        await refused(update, context, refusal)
+        return
+    await _hand_out(
+        update,
+        context,
+        invitation,
+        context._(
+            "A new invite for {name}. Forward the next message to them:",
+            name=invitation.person.name,
+        ),
+    )
+
+
+async def _hand_out(
+    update: Update, context: BotContext, invitation: people_actions.Invitation, intro: str
+) -> None:
+    """The invite, ready to forward, after a line that says what it is."""
+    services = context.services
     # The action let them: a caseworker or an admin.
     person = context.person
     assert person is not None
@@ -170,19 +220,11 @@ async def relink(update: Update, context: BotContext) -> None:
     link = people_actions.deep_link(username, invitation.token)
     # Through the outbox, in the transaction that stores the token: a link is only handed
     # out once it is stored.
-    await services.outbox.message(
-        person,
-        context._(
-            "{name} is disconnected. Forward the next message to them:",
-            name=invitation.person.name,
-        ),
-        kind="invite",
-    )
+    await services.outbox.message(person, intro, kind="invite")
     await services.outbox.message(
         person, people_actions.invite_message(services, invitation.person, link), kind="invite"
     )
     await answer(update)
-    await take_buttons_off(update)
 
 
 def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
@@ -191,4 +233,5 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(reassign, pattern=ReassignTo.matches),
         CallbackQueryHandler(ask_relink, pattern=AskRelink.matches),
         CallbackQueryHandler(relink, pattern=Relink.matches),
+        CallbackQueryHandler(send_invite, pattern=SendInvite.matches),
     ]

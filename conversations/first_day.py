@@ -18,7 +18,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import access, menus
+from bot import access, menus, notify
 from bot.actions import first_day as actions
 from bot.actions.refusals import Refusal
 from bot.buttons import FirstDayReady
@@ -44,7 +44,8 @@ async def show_card(update: Update, context: BotContext) -> None:
             context._("You have no workplace planned yet. Your caseworker will tell you.")
         )
         return
-    await message.reply_text(card_text(context.translator, internship, place))
+    call = await notify.whom_to_call(services, internship)
+    await message.reply_text(card_text(context.translator, internship, place, call))
     if place.latitude is not None and place.longitude is not None:
         await message.reply_location(latitude=place.latitude, longitude=place.longitude)
 

@@ -3,7 +3,8 @@
 "📋 My internship" (or /internship) shows the start and last day, the workdays
 left, the evaluation day, the hours the workplace reported so far and the
 encouragement premium they make (1 euro per hour by default,
-`PREMIUM_CENTS_PER_HOUR`), and the caseworker's name. A client at a private
+`PREMIUM_CENTS_PER_HOUR`), and whom to call: the workplace's contact and the
+caseworker, with their phone numbers (`bot.phones`), or whom to ask for one. A client at a private
 workplace has no internship: they see their workplace, start day and caseworker.
 """
 
@@ -16,13 +17,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import access, menus
+from bot import access, menus, notify, phones
 from bot.context import BotContext
 from bot.exports import premium_cents
 from bot.i18n import I18n, Translator
 from bot.menus import Action
 from bot.store import first_day as store
-from bot.store import internships, people, workplaces
+from bot.store import internships, workplaces
 from bot.store.models import Internship, Person, Role, Workplace, WorkplaceKind
 from bot.workdays import due_day, internship_days
 
@@ -40,6 +41,7 @@ def overview_text(
     today: date,
     minutes: int | None,
     cents_per_hour: int,
+    contact: Person | None = None,
 ) -> str:
     days = internship_days(internship)
     left = sum(1 for day in days if day >= today)
@@ -63,13 +65,24 @@ def overview_text(
                 amount=t.money(premium_cents(minutes, cents_per_hour)),
             ),
         ]
+    return "\n".join([*lines, *whom_to_call(t, contact, caseworker)])
+
+
+def whom_to_call(t: Translator, contact: Person | None, caseworker: Person | None) -> list[str]:
+    """The workplace's and the caseworker's numbers (or whom to ask), under a blank line."""
+    lines = [phones.workplace_line(t, contact, caseworker)]
     if caseworker is not None:
-        lines += ["", t._("👤 Your caseworker: {name}", name=caseworker.name)]
-    return "\n".join(lines)
+        lines.append(phones.caseworker_line(t, caseworker))
+    shown = [line for line in lines if line]
+    return ["", *shown] if shown else []
 
 
 def contract_text(
-    t: Translator, internship: Internship, place: Workplace, caseworker: Person | None
+    t: Translator,
+    internship: Internship,
+    place: Workplace,
+    caseworker: Person | None,
+    contact: Person | None = None,
 ) -> str:
     """A private workplace: no internship, so no hours or premium."""
     lines = [
@@ -79,9 +92,7 @@ def contract_text(
         t._("▶️ First day: {day}", day=t.date(internship_days(internship)[0])),
         t._("You work with a contract. There is no internship."),
     ]
-    if caseworker is not None:
-        lines += ["", t._("👤 Your caseworker: {name}", name=caseworker.name)]
-    return "\n".join(lines)
+    return "\n".join([*lines, *whom_to_call(t, contact, caseworker)])
 
 
 async def show_overview(update: Update, context: BotContext) -> None:
@@ -98,10 +109,11 @@ async def show_overview(update: Update, context: BotContext) -> None:
             context._("You have no internship yet. Your caseworker will tell you.")
         )
         return
-    caseworker = await people.get(services.db, internship.caseworker_id)
+    call = await notify.whom_to_call(services, internship)
+    caseworker, contact = call.caseworker, call.contact
     t = context.translator
     if place.kind == WorkplaceKind.PRIVATE:
-        await message.reply_text(contract_text(t, internship, place, caseworker))
+        await message.reply_text(contract_text(t, internship, place, caseworker, contact))
         return
     today = services.clock.now().astimezone(services.settings.timezone).date()
     minutes = await store.reported_minutes(services.db, internship.id)
@@ -114,6 +126,7 @@ async def show_overview(update: Update, context: BotContext) -> None:
             today,
             minutes,
             services.settings.premium_per_hour_cents,
+            contact,
         )
     )
 

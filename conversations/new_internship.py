@@ -2,8 +2,8 @@
 
 A caseworker enters a client's internship step by step: the client (name, language),
 the workplace (pick, search by typing, or add one: name, address, kind) and the
-contact person (pick, add one, or nobody yet), ending with the question on which
-weekdays the client works. The answer to that question starts part two
+contact person (pick, add one with their phone number, or nobody yet), ending with
+the question on which weekdays the client works. The answer to that question starts part two
 (`conversations.new_internship_plan`: the schedule, the dates, the first day), and
 ✅ Create at its end part three (`conversations.new_internship_create`). All three
 fill one draft (`bot.internship_draft`).
@@ -28,7 +28,7 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import internship_draft, menus
+from bot import internship_draft, menus, phones
 from bot.actions.internships import MAX_ADDRESS
 from bot.buttons import NewInternshipFor, is_weekday_answer
 from bot.callbacks import Button
@@ -42,6 +42,7 @@ from bot.flows import (
     refuse,
     say,
     staff,
+    text_of,
     typed_answer,
     typed_text,
     use_the_buttons,
@@ -69,6 +70,7 @@ class State(StrEnum):
     WORKPLACE_KIND = "workplace_kind"
     CONTACT = "contact"
     CONTACT_NAME = "contact_name"
+    CONTACT_PHONE = "contact_phone"
     # The weekdays are asked; the answer ends this part and starts part two.
     DAYS = "days"
 
@@ -106,6 +108,11 @@ class NewContact(Button, prefix="ni:ct:new"):
 @dataclass(frozen=True)
 class NoContact(Button, prefix="ni:ct:none"):
     pass
+
+
+@dataclass(frozen=True)
+class NoPhone(Button, prefix="ni:ph:none"):
+    """The new contact's phone number is not known (yet)."""
 
 
 _data = internship_draft.of
@@ -382,6 +389,7 @@ async def contact_chosen(update: Update, context: BotContext) -> State | int | N
     await close_buttons(update)
     data.pop("contact_id", None)
     data.pop("contact_name", None)
+    data.pop("contact_phone", None)
     if NewContact.of(update) is not None:
         await say(update, context, context._("What is the contact person's full name?"))
         return State.CONTACT_NAME
@@ -400,6 +408,38 @@ async def contact_name(update: Update, context: BotContext) -> State | int:
     if name is None:
         return State.CONTACT_NAME
     _data(context)["contact_name"] = name
+    t = context.translator
+    await say(
+        update,
+        context,
+        context._(
+            "What is the phone number of {name}? Clients see it when they must call the "
+            "workplace. For example: 0470 12 34 56 or 03 123 45 67.",
+            name=name,
+        ),
+        _rows([button(t.plain("No number yet"), NoPhone().pack())]),
+    )
+    return State.CONTACT_PHONE
+
+
+async def contact_phone(update: Update, context: BotContext) -> State | int:
+    """Typed: the new contact's phone number (refused with an example when it is none)."""
+    if await staff(update, context) is None:
+        return ConversationHandler.END
+    number = phones.parse_phone(text_of(update))
+    if number is None:
+        await say(update, context, phones.refusal_text(context.translator))
+        return State.CONTACT_PHONE
+    _data(context)["contact_phone"] = number
+    return await ask_days(update, context)
+
+
+async def no_phone(update: Update, context: BotContext) -> State | int:
+    """No number yet: the caseworker can add it later (📞 in the caseload)."""
+    if await staff(update, context) is None:
+        return ConversationHandler.END
+    await close_buttons(update)
+    _data(context).pop("contact_phone", None)
     return await ask_days(update, context)
 
 
@@ -466,6 +506,10 @@ def handlers(i18n: I18n) -> list[BaseHandler[Any, Any, Any]]:
             buttons_only,
         ],
         State.CONTACT_NAME: [MessageHandler(typed, contact_name)],
+        State.CONTACT_PHONE: [
+            CallbackQueryHandler(no_phone, pattern=NoPhone.matches),
+            MessageHandler(typed, contact_phone),
+        ],
         State.DAYS: [buttons_only],
     }
     conversation: ConversationHandler[Any] = ConversationHandler(

@@ -30,7 +30,7 @@ from typing import Any, Literal
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler
 
-from bot import access, flows, menus, notify
+from bot import access, flows, menus, notify, phones
 from bot import sick_steps as steps
 from bot.actions import sick_reports as actions
 from bot.actions.refusals import Refusal
@@ -344,10 +344,12 @@ async def send_receipt(update: Update, context: BotContext, reported: actions.Re
     ]
     if reported.internship is None:
         lines.append(t._("You have no internship at the moment."))
-    elif not told.workplace:
+    elif not told.workplace and not told.workplace_waiting:
+        # (Waiting: `told_text` said the workplace does not use the bot yet, and whom to call.)
         lines.append(t._("This is not during your internship, so your workplace was not told."))
-    elif report.late:
-        lines.append(t._("Your workday has already started. Please also call your workplace now."))
+    elif report.late and told.workplace:
+        call = phones.call_workplace(t, told.call.contact, told.call.caseworker)
+        lines.append(t._("Your workday has already started.") + " " + call)
     lines += ["", t._("What now?")]
     if report.doctor is not Doctor.SEEN:
         lines.append(t._("• Go to a doctor."))

@@ -147,7 +147,7 @@ async def test_a_request_goes_to_the_workplace_to_decide(bot: BotHarness) -> Non
     assert "Aanvraag van Samir El Amrani" in to_employer["text"]
     assert buttons(to_employer) == [f"appt:ok:{absence.id}", f"appt:no:{absence.id}"]
     [to_caseworker] = await outbox(bot, w.caseworker, "appointment")
-    assert "De werkplaats beslist." in to_caseworker["text"]
+    assert "De werkplek beslist." in to_caseworker["text"]
     assert f"appt:ok:{absence.id}" not in buttons(to_caseworker)
     # Unanswered, it goes to the caseworker at the same time the next workday.
     assert await pending_reminders(bot, actions.UNANSWERED, absence.id) == [
@@ -165,9 +165,9 @@ async def test_without_a_contact_in_the_bot_the_caseworker_decides_at_once(
     reported = await actions.request_appointment(
         bot.services, client, internship.id, Category.OCMW, TUESDAY, *MORNING
     )
-    assert reported.told == notify.Told(workplace=False, caseworker=True)
+    assert reported.told == notify.Told(workplace=False, caseworker=True, workplace_waiting=True)
     [message] = await outbox(bot, caseworker, "appointment")
-    assert "Niemand van de werkplaats kan in de bot antwoorden." in message["text"]
+    assert "Niemand van de werkplek kan in de bot antwoorden." in message["text"]
     assert buttons(message)[:2] == [
         f"appt:ok:{reported.absence.id}",
         f"appt:no:{reported.absence.id}",
@@ -217,7 +217,7 @@ async def test_the_workplace_approves(bot: BotHarness) -> None:
         local(date(2026, 12, 2), 8)
     ]
     [to_client] = await outbox(bot, w.client, "appointment")
-    assert "Je werkplaats zegt ja voor je afspraak." in to_client["text"]
+    assert "Je werkplek zegt ja voor je afspraak." in to_client["text"]
     told = await outbox(bot, w.caseworker, "appointment")
     assert "Mieke Janssens keurde de aanvraag van Samir El Amrani goed." in told[-1]["text"]
     standing = await actions.standing(bot.services, absence.id)
@@ -424,7 +424,7 @@ async def test_a_no_show_is_told_to_caseworker_and_client_once_a_day(bot: BotHar
     [to_caseworker] = await outbox(bot, w.caseworker, "no_show")
     assert "Gemeld door Mieke Janssens." in to_caseworker["text"]
     [to_client] = await outbox(bot, w.client, "no_show")
-    assert "Bel nu naar je werkplaats." in to_client["text"]
+    assert "Bel nu naar je werkplek." in to_client["text"]
 
     again = await actions.report_no_show(bot.services, w.employer, w.internship.id)
     assert (again.already, again.absence.id) == (True, first.absence.id)
@@ -455,5 +455,5 @@ async def test_nobody_is_told_without_telegram_and_the_receipt_says_so(bot: BotH
     for person in (w.employer, w.caseworker):
         await people.unlink_telegram(bot.services.db, person.id)
     reported = await actions.report_late(bot.services, w.client, w.internship.id, 15)
-    assert reported.told == notify.Told(workplace=False, caseworker=False)
+    assert reported.told == notify.Told(workplace=False, caseworker=False, workplace_waiting=True)
     assert len(await stored(bot, w.internship)) == 1

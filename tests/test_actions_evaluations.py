@@ -163,7 +163,7 @@ async def test_sending_evaluates_the_internship_and_tells_caseworker_and_client(
     await bot.deliver()
     assert "🚨 <b>Dringend</b>: de evaluatie van Samir El Amrani" in w.caseworker_chat.last_text
     assert "Knelpunten: Te traag" in w.caseworker_chat.last_text
-    assert "Je werkplaats heeft de evaluatie van je stage doorgegeven." in w.client_chat.last_text
+    assert "Je werkplek heeft de evaluatie van je stage doorgegeven." in w.client_chat.last_text
 
 
 async def test_the_hours_given_before_are_not_asked_again(bot: BotHarness, w: World) -> None:

@@ -103,7 +103,7 @@ async def test_the_hours_of_another_workplace_or_by_another_role_are_refused(
 ) -> None:
     place = await factories.workplace(bot, "Sociaal Restaurant Noord")
     other, _ = await factories.person(bot, Role.EMPLOYER, "Els Maes", workplace=place)
-    without_workplace, _ = await factories.person(bot, Role.EMPLOYER, "Zonder Werkplaats")
+    without_workplace, _ = await factories.person(bot, Role.EMPLOYER, "Zonder Werkplek")
     admin, _ = await factories.person(bot, Role.ADMIN, "Ada Admin")
     refused: list[Person] = [other, without_workplace, w.client, w.caseworker, admin]
     for person in refused:

@@ -348,7 +348,7 @@ async def test_create_refused(bot: BotHarness, w: World, others: Others) -> None
         await actions.create(
             bot.services, w.caseworker, draft(new_workplace=None, workplace_id=private.id)
         )
-    other_place = await factories.workplace(bot, "Andere Werkplaats")
+    other_place = await factories.workplace(bot, "Andere Werkplek")
     with pytest.raises(InvalidValue):
         await actions.create(
             bot.services,

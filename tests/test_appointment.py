@@ -103,10 +103,10 @@ async def test_request_by_buttons_and_approval(bot: BotHarness) -> None:
         "🕘 08:30–12:00",
         "💬 Afspraak bij de huisarts",
         "",
-        "Naar je werkplaats sturen?",
+        "Naar je werkplek sturen?",
     ]
     replies = await client.press("✅ Versturen")
-    assert "Je werkplaats antwoordt hier." in replies[-1].text
+    assert "Je werkplek antwoordt hier." in replies[-1].text
 
     request = w.employer_chat.last
     assert "Aanvraag van Samir El Amrani" in request.text
@@ -130,7 +130,7 @@ async def test_request_by_buttons_and_approval(bot: BotHarness) -> None:
         "✅ Goedgekeurd. We hebben het gezegd aan Samir El Amrani en de deskundige werkervaring."
     )
     assert request.button_labels == []
-    assert "Je werkplaats zegt ja voor je afspraak." in client.last_text
+    assert "Je werkplek zegt ja voor je afspraak." in client.last_text
     assert "Stuur na de afspraak een bewijs" in client.last_text
     assert "Mieke Janssens keurde de aanvraag van Samir El Amrani goed." in (
         w.caseworker_chat.last_text
@@ -156,7 +156,7 @@ async def test_decline_with_a_reason(bot: BotHarness) -> None:
         "❌ Geweigerd. We hebben het gezegd aan Samir El Amrani en de deskundige werkervaring."
     )
     client_text = w.client_chat.last_text
-    assert "Je werkplaats zegt nee voor je afspraak." in client_text
+    assert "Je werkplek zegt nee voor je afspraak." in client_text
     assert "Reden: Die dag komt de inspectie" in client_text
     assert "Mieke Janssens weigerde de aanvraag van Samir El Amrani." in (
         w.caseworker_chat.last_text
@@ -171,7 +171,7 @@ async def test_decline_without_a_reason(bot: BotHarness) -> None:
     await ask(w.client_chat)
     await w.employer_chat.press(DECLINE)
     await w.employer_chat.press("➡️ Geen reden")
-    assert "Je werkplaats zegt nee" in w.client_chat.last_text
+    assert "Je werkplek zegt nee" in w.client_chat.last_text
     assert "Reden" not in w.client_chat.last_text
     absence = await only_absence(bot, w.internship.id)
     assert (absence.status, absence.decline_reason) == (AbsenceStatus.DECLINED, None)
@@ -225,7 +225,7 @@ async def test_a_long_remark_is_refused(bot: BotHarness) -> None:
     await client.send("x" * 201)
     assert client.last_text == "Dat is te lang: maximaal 200 tekens, dit zijn er 201."
     await client.press("➡️ Geen bericht")
-    assert "Naar je werkplaats sturen?" in client.last_text
+    assert "Naar je werkplek sturen?" in client.last_text
 
 
 async def test_unanswered_request_goes_to_the_caseworker(bot: BotHarness) -> None:
@@ -239,16 +239,16 @@ async def test_unanswered_request_goes_to_the_caseworker(bot: BotHarness) -> Non
     await bot.advance_to(datetime(2026, 11, 24, 7, 0, tzinfo=BRUSSELS))
     escalation = caseworker.last
     assert "Kringwinkel Zuid heeft nog niet geantwoord" in escalation.text
-    assert "Neem contact op met de werkplaats, of beslis hier." in escalation.text
+    assert "Neem contact op met de werkplek, of beslis hier." in escalation.text
     assert escalation.button_labels[:2] == [APPROVE, DECLINE]
     absence = await only_absence(bot, w.internship.id)
     assert absence.escalated_at is not None
 
     replies = await caseworker.press(APPROVE)
     assert replies[-1].text == (
-        "✅ Goedgekeurd. We hebben het gezegd aan Samir El Amrani en de werkplaats."
+        "✅ Goedgekeurd. We hebben het gezegd aan Samir El Amrani en de werkplek."
     )
-    assert "Je werkplaats zegt ja" in w.client_chat.last_text
+    assert "Je werkplek zegt ja" in w.client_chat.last_text
     assert "An Peeters keurde de aanvraag van Samir El Amrani goed." in w.employer_chat.last_text
     # The employer's own buttons now say it was decided.
     await w.employer_chat.press(APPROVE)
@@ -272,11 +272,11 @@ async def test_without_a_contact_on_telegram_the_caseworker_decides_at_once(
     client, client_chat = await factories.person(bot, Role.CLIENT, "Samir El Amrani")
     internship = await factories.internship(bot, client, place, caseworker)
     await ask(client_chat)
-    assert "Niemand van de werkplaats kan in de bot antwoorden." in caseworker_chat.last_text
+    assert "Niemand van de werkplek kan in de bot antwoorden." in caseworker_chat.last_text
     assert caseworker_chat.last.button_labels[:2] == [APPROVE, DECLINE]
     await caseworker_chat.press(DECLINE)
     await caseworker_chat.press("➡️ Geen reden")
-    assert "Je werkplaats zegt nee" in client_chat.last_text
+    assert "Je werkplek zegt nee" in client_chat.last_text
     absence = await only_absence(bot, internship.id)
     assert absence.status == AbsenceStatus.DECLINED
 
@@ -303,7 +303,7 @@ async def test_proof_reminder_and_upload(bot: BotHarness) -> None:
     assert client.last_text == "Stuur een foto of een pdf."
     replies = await client.send_photo()
     assert [m.text for m in replies] == [
-        "✅ Bedankt! We stuurden je bewijs naar je werkplaats en je deskundige werkervaring."
+        "✅ Bedankt! We stuurden je bewijs naar je werkplek en je deskundige werkervaring."
     ]
     absence = await only_absence(bot, w.internship.id)
     assert absence.proof_method == "sendPhoto" and absence.proof_file_id is not None

@@ -63,7 +63,7 @@ async def make_world(path: Path) -> list[Client]:
     try:
         for i in range(CLIENTS):
             caseworker = await people.create(db, Role.CASEWORKER, f"Deskundige {i:02d}", now, "nl")
-            place = await workplaces.create(db, f"Werkplaats {i:02d}", now)
+            place = await workplaces.create(db, f"Werkplek {i:02d}", now)
             employer = await people.create(
                 db, Role.EMPLOYER, f"Mentor {i:02d}", now, "nl", workplace_id=place.id
             )

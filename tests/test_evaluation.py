@@ -110,7 +110,7 @@ async def test_a_favourable_evaluation(bot: BotHarness) -> None:
 
     client = w.client_chat.texts
     assert len(client) == 1
-    assert "Je werkplaats heeft de evaluatie van je stage doorgegeven." in client[0]
+    assert "Je werkplek heeft de evaluatie van je stage doorgegeven." in client[0]
     assert "Je deskundige werkervaring An Peeters bespreekt die binnenkort met jou." in client[0]
     for secret in ("Sterk punt", "Basis", "Goed", "gunstig", "Gunstig"):
         assert secret not in client[0]
@@ -183,13 +183,13 @@ async def test_a_negative_result_is_urgent_and_marked_for_a_second_chance(bot: B
     await mieke.send("Komt elke dag te laat & luistert niet")
     await mieke.send_photo()
     await mieke.press("✅ Naar de deskundige werkervaring sturen")
-    assert "Samir El Amrani krijgt een tweede kans op een andere werkplaats." in mieke.last_text
+    assert "Samir El Amrani krijgt een tweede kans op een andere werkplek." in mieke.last_text
 
     inbox = w.caseworker_chat.inbox
     assert [m.method for m in inbox] == ["sendMessage", "sendPhoto"]
     assert "🚨 <b>Dringend</b>: de evaluatie van Samir El Amrani" in inbox[0].text
     assert "<b>negatief</b>" in inbox[0].text
-    assert "gemarkeerd voor een tweede kans op een andere werkplaats" in inbox[0].text
+    assert "gemarkeerd voor een tweede kans op een andere werkplek" in inbox[0].text
     assert "Knelpunten: Komt elke dag te laat &amp; luistert niet" in inbox[0].text
     row = await evaluation_row(bot)
     assert row["bottlenecks"] == "Komt elke dag te laat & luistert niet"
@@ -197,7 +197,7 @@ async def test_a_negative_result_is_urgent_and_marked_for_a_second_chance(bot: B
     internship = await internships.get(bot.services.db, w.internship.id)
     assert internship is not None
     assert (internship.status, internship.outcome) == (InternshipStatus.EVALUATED, "negative")
-    assert "Je werkplaats heeft de evaluatie van je stage doorgegeven." in w.client_chat.last_text
+    assert "Je werkplek heeft de evaluatie van je stage doorgegeven." in w.client_chat.last_text
 
 
 async def test_the_longest_evaluation_still_fits_in_telegrams_messages(bot: BotHarness) -> None:

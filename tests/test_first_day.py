@@ -113,7 +113,7 @@ async def test_a_client_without_a_workplace_hears_who_will_tell_them(bot: BotHar
     _, samir = await factories.person(bot, Role.CLIENT, "Samir")
     await samir.send(first_day_button(bot))
     assert samir.last_text == (
-        "Er is nog geen werkplaats voor je gepland. Je deskundige werkervaring laat het je weten."
+        "Er is nog geen werkplek voor je gepland. Je deskundige werkervaring laat het je weten."
     )
 
 
@@ -297,7 +297,7 @@ async def test_the_employer_message_in_their_language_for_a_contract_start(
 
 async def test_ready_cannot_be_forged(bot: BotHarness) -> None:
     w = await factories.world(bot)
-    other_place = await factories.workplace(bot, name="Andere Werkplaats")
+    other_place = await factories.workplace(bot, name="Andere Werkplek")
     _, stranger_boss = await factories.person(
         bot, Role.EMPLOYER, "Piet Andere", workplace=other_place
     )

@@ -33,9 +33,10 @@ from typing import Any
 import pytest
 
 from bot import access, caseload, flows
+from bot.actions import people as people_actions
 from bot.callbacks import FAMILIES
 from bot.store import people
-from bot.store.models import Internship, Role
+from bot.store.models import Internship, Person, Role
 from tests import factories
 from tests.conftest import BRUSSELS
 from tests.factories import World
@@ -435,7 +436,7 @@ async def scenario(d: Driver) -> Scene:
     a = await factories.world(bot)
     _, admin_chat = await factories.person(bot, Role.ADMIN, "Ada Admin")
     # Someone to reassign an internship to.
-    await factories.person(bot, Role.CASEWORKER, "Carla Claes")
+    carla, carla_chat = await factories.person(bot, Role.CASEWORKER, "Carla Claes")
     # A second trainee at the workplace (pick buttons), and enough internships for the
     # caseworker to page through the caseload; these start later, out of the way.
     olena, _ = await factories.person(bot, Role.CLIENT, "Olena Kovalenko")
@@ -461,6 +462,7 @@ async def scenario(d: Driver) -> Scene:
     await sick_report(d, a.client_chat)
     await a.client_chat.send("/late")
     await d.tap(a.client_chat, "late:15")
+    await unlinked_workplace(d, carla, carla_chat)
     await a.client_chat.send("/accident")
     await d.tap(a.client_chat, "acc:now")
     await a.client_chat.send("Gesneden aan een glasscherf")
@@ -477,6 +479,21 @@ async def scenario(d: Driver) -> Scene:
     await admin_chat.send("/caseload")
     await staff(d, admin_chat)
     return scene
+
+
+async def unlinked_workplace(d: Driver, caseworker: Person, chat: ChatUser) -> None:
+    """A report from a workplace nobody of which uses the bot yet: the caseworker's
+    notification offers a new invite for its contact."""
+    bot = d.bot
+    place = await factories.workplace(bot, "Bakkerij Deurne")
+    invitation = await people_actions.invite_person(
+        bot.services, people_actions.COMMAND_LINE, Role.EMPLOYER, "Jef Jacobs", None, place.id
+    )
+    client, client_chat = await factories.person(bot, Role.CLIENT, "Karim Kaddouri")
+    await factories.internship(bot, client, place, caseworker, invitation.person)
+    await client_chat.send("/late")
+    await d.tap(client_chat, "late:15")
+    await d.tap(chat, "cw:inv:")
 
 
 async def client_settings(d: Driver, chat: ChatUser) -> None:
@@ -513,7 +530,16 @@ async def new_internship(d: Driver, chat: ChatUser) -> None:
     await chat.send("Noorderlaan 12, 2030 Antwerpen")
     await d.taps(chat, "ni:kind:nonprofit", "ni:ct:new")
     await chat.send("Jan Janssens")
-    await d.taps(chat, "ni:day:4", "ni:days:ok", "ni:hours:", "ni:break:", "ni:start:", "ni:len:")
+    await d.taps(
+        chat,
+        "ni:ph:none",
+        "ni:day:4",
+        "ni:days:ok",
+        "ni:hours:",
+        "ni:break:",
+        "ni:start:",
+        "ni:len:",
+    )
     await d.taps(chat, "ni:skip", "ni:fdc:contact", "ni:skip", "ni:skip", "ni:create")
 
 
@@ -615,6 +641,7 @@ async def caseload_actions(d: Driver, scene: Scene) -> None:
     await d.taps(chat, first, "cl:ext:", "cw:extend:", "cl:no:")
     await d.taps(chat, first, "cl:move:", "cl:mv!:")
     await d.taps(chat, first, "cl:reas:")
+    await d.taps(chat, first, "cl:phone:", "cl:tel:", "cl:tel0:")
     await d.taps(chat, first, "cl:link:")
     await d.taps(chat, first, "cw:later:", "cl:snz:")
     await d.taps(chat, first, "cl:cancel:", "cl:cancel!:")

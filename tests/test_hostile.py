@@ -127,7 +127,7 @@ async def set_up(settings_: Settings, clock: FakeClock) -> Setting:
     bot = await BotHarness.start(settings_, clock)
     w = await factories.world(bot)
     _, admin_chat = await factories.person(bot, Role.ADMIN, "Ada Admin")
-    other_place = await factories.workplace(bot, "Andere Werkplaats")
+    other_place = await factories.workplace(bot, "Andere Werkplek")
     _, other_employer_chat = await factories.person(
         bot, Role.EMPLOYER, "Els Elders", workplace=other_place
     )

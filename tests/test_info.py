@@ -87,7 +87,7 @@ async def test_the_sickness_page_in_dutch(bot: BotHarness) -> None:
     await samir.send(info_button(bot, "nl"))
     assert samir.last_text == "ℹ️ Wat wil je weten? Kies een onderwerp."
     await samir.press("🤒 Ziek")
-    assert "Verwittig je werkplaats voor je werkdag begint." in samir.last_text
+    assert "Verwittig je werkplek voor je werkdag begint." in samir.last_text
     assert "Je hoeft niet te zeggen welke ziekte je hebt." in samir.last_text
     assert samir.last.button_labels == ["⬅️ Alle onderwerpen"]
 

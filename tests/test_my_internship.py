@@ -32,14 +32,15 @@ async def test_before_the_start_all_days_are_left_and_no_hours_yet(bot: BotHarne
     assert [r.text for r in replies] == [
         "📋 <b>Je stage</b>\n"
         "\n"
-        "🏢 Werkplaats: Kringwinkel Zuid\n"
+        "🏢 Werkplek: Kringwinkel Zuid\n"
         "▶️ Eerste dag: maandag 30 november 2026\n"
         "🏁 Laatste dag: donderdag 10 december 2026\n"
         "⏳ Nog 9 werkdagen\n"
         "📝 Evaluatie: donderdag 10 december 2026\n"
         "\n"
-        "⏱ Je werkplaats heeft je uren nog niet doorgegeven.\n"
+        "⏱ Je werkplek heeft je uren nog niet doorgegeven.\n"
         "\n"
+        "📞 Het nummer van je werkplek: vraag het aan je deskundige werkervaring An Peeters.\n"
         "👤 Je deskundige werkervaring: An Peeters"
     ]
 
@@ -55,7 +56,7 @@ async def test_the_latest_hours_count_and_make_the_premium(bot: BotHarness) -> N
     await samir.send(my_internship_button(bot))
     text = samir.last_text
     assert "⏳ Nog 6 werkdagen" in text
-    assert "⏱ Uren doorgegeven door je werkplaats: 26\n" in text
+    assert "⏱ Uren doorgegeven door je werkplek: 26\n" in text
     assert "💶 Je premie: €\xa026,00" in text
 
 

@@ -31,6 +31,13 @@ async def test_the_whole_flow_creates_the_internship_and_gives_both_invites(
     await an.press("Sociaal (non-profit)")
     await an.press("➕ Nieuwe contactpersoon")
     await an.send("Mieke Janssens")
+    assert "telefoonnummer van Mieke Janssens" in an.last_text
+    # Seven digits after the 0470: no phone number, refused with an example.
+    await an.send("0470 12 34")
+    assert an.last_text == (
+        "Dat is geen telefoonnummer. Typ het zo: 0470 12 34 56 of 03 123 45 67 (of met +32)."
+    )
+    await an.send("03 123 45 67")
     assert "weekdagen" in an.last_text
     await an.press("✅ vrijdag")
     await an.press("Klaar ✔️")
@@ -59,6 +66,7 @@ async def test_the_whole_flow_creates_the_internship_and_gives_both_invites(
     assert "<b>Pauze:</b> 45 minuten per dag, telt niet mee in de uren" in summary
     assert "maandag 30 november 2026" in summary
     assert "Dinsdag 13:00-15:30" in summary
+    assert "Mieke Janssens, +32 3 123 45 67" in summary
     # Four workdays a week: the 9th workday is Monday 14 December, due the Thursday before.
     assert "maandag 14 december 2026" in summary
     assert "donderdag 10 december" in summary
@@ -80,6 +88,8 @@ async def test_the_whole_flow_creates_the_internship_and_gives_both_invites(
     assert "مرحبا" in client_invite or "Samir" in client_invite
     assert "Mieke Janssens" in next(t for t in texts if LINK.search(t) and t != client_invite)
     assert "Wat wil je nu doen" in texts[-1] or an.keyboard
+    [new_contact] = await people.by_role(bot.services.db, Role.EMPLOYER)
+    assert new_contact.phone == "+3231234567"
 
     db = bot.services.db
     [internship] = await internships.open_for_caseworker(db, caseworker.id)

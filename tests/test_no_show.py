@@ -42,8 +42,8 @@ async def test_report_a_trainee_who_did_not_come(bot: BotHarness) -> None:
         w.caseworker_chat.last_text
     )
     client_text = w.client_chat.last_text
-    assert "Je werkplaats zegt dat je vandaag niet gekomen bent" in client_text
-    assert "Bel nu naar je werkplaats." in client_text
+    assert "Je werkplek zegt dat je vandaag niet gekomen bent" in client_text
+    assert "Bel nu naar je werkplek." in client_text
     assert "Ben je ziek? Druk dan op “🤒 Ik ben ziek”." in client_text
     stored = await absences.for_internship(bot.services.db, w.internship.id)
     assert [(a.kind, a.day.isoformat(), a.reported_by) for a in stored] == [
@@ -90,7 +90,7 @@ async def test_choose_among_several_trainees(bot: BotHarness) -> None:
     assert w.employer_chat.last.button_labels == ["Samir El Amrani", "Olena Koval", CANCEL]
     await w.employer_chat.press("Olena Koval")
     await w.employer_chat.press(YES)
-    assert "Je werkplaats zegt dat je vandaag niet gekomen bent" in other_chat.last_text
+    assert "Je werkplek zegt dat je vandaag niet gekomen bent" in other_chat.last_text
     assert not any("niet gekomen" in text for text in w.client_chat.texts)
     assert [a.client_id for a in await absences.for_internship(bot.services.db, second.id)] == [
         other.id
@@ -100,7 +100,7 @@ async def test_choose_among_several_trainees(bot: BotHarness) -> None:
 async def test_before_the_start_there_is_nobody(bot: BotHarness) -> None:
     w = await factories.world(bot)
     await w.employer_chat.send(NO_SHOW)
-    assert w.employer_chat.last_text == "Er is nog geen stagiair gestart in uw werkplaats."
+    assert w.employer_chat.last_text == "Er is nog geen stagiair gestart in uw werkplek."
 
 
 @pytest.mark.parametrize("several", [False, True])

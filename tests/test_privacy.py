@@ -184,7 +184,7 @@ async def closed_long_ago(settings: Settings) -> None:
     try:
         caseworker = await people.create(db, Role.CASEWORKER, "An", now)
         client = await people.create(db, Role.CLIENT, "Karel", now - timedelta(days=800))
-        place = await workplaces.create(db, "Werkplaats", now)
+        place = await workplaces.create(db, "Werkplek", now)
         internship = await internships.create(
             db,
             internships.NewInternship(client.id, place.id, caseworker.id, now.date()),

@@ -252,7 +252,9 @@ async def test_late_after_the_workday_start(bot: BotHarness, minute: int, late: 
     [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
     assert stored.late is late
     assert ("LAAT" in w.caseworker_chat.last_text) is late
-    assert ("Bel nu ook naar je werkplek." in w.client_chat.last_text) is late
+    assert (
+        "Je werkdag is al begonnen. Bel nu naar je werkplek." in w.client_chat.last_text
+    ) is late
 
 
 async def test_a_report_for_tomorrow_is_never_late(bot: BotHarness) -> None:

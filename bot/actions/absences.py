@@ -135,7 +135,8 @@ async def report_late(
             "absence.late",
         )
         reached = await notices.late(services, internship, client, minutes)
-    return Reported(absence, notify.Told.of(reached))
+        told = await notify.told_about(services, internship, reached)
+    return Reported(absence, told)
 
 
 # An appointment: the request
@@ -197,7 +198,8 @@ async def request_appointment(
             services, absence, internship, client, workplace_decides
         )
         await notices.voice_remark(services, absence, client, reached)
-    return Reported(absence, notify.Told.of(reached))
+        told = await notify.told_about(services, internship, reached)
+    return Reported(absence, told)
 
 
 def escalation_due(services: Services, internship: Internship) -> datetime:
@@ -395,7 +397,8 @@ async def report_accident(
         reached = await notices.accident(
             services, internship, client, day, at, description or None, voice_file_id
         )
-    return Reported(absence, notify.Told.of(reached))
+        told = await notify.told_about(services, internship, reached)
+    return Reported(absence, told)
 
 
 # A trainee who did not come

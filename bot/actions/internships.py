@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from bot import notify, workdays
+from bot import notify, phones, workdays
 from bot.actions import people as people_actions
 from bot.actions.people import Actor, Invitation, actor_id, require_staff
 from bot.actions.refusals import (
@@ -114,6 +114,8 @@ class Draft:
     new_workplace: NewWorkplace | None = None
     contact_id: int | None = None
     contact_name: str = ""
+    # A new contact's phone number as typed (`bot.phones`); "" for none.
+    contact_phone: str = ""
     meeting_point: str = ""
     first_day_contact: str = ""
     what_to_bring: str = ""
@@ -160,6 +162,7 @@ async def create(services: Services, actor: Actor | None, draft: Draft) -> Creat
                 now,
                 workplace_id=workplace_id,
                 created_by=actor_id(actor),
+                phone=phones.parse_phone(draft.contact_phone) if draft.contact_phone else None,
             )
             token = await people_actions.create_invite(services, contact, actor_id(actor))
             invitations.append(Invitation(contact, token))
@@ -204,6 +207,8 @@ def _check_draft(services: Services, draft: Draft) -> None:
     if draft.start < _today(services) or not workdays.is_workday(draft.start, draft.schedule):
         raise InvalidValue("start")
     names = [draft.contact_name] if draft.contact_name else []
+    if draft.contact_phone and phones.parse_phone(draft.contact_phone) is None:
+        raise InvalidValue(phones.NOT_A_NUMBER)
     if draft.previous_id is None:
         names.append(draft.client_name)
         if draft.client_language is not None and not services.i18n.is_shipped(

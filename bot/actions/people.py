@@ -10,9 +10,12 @@ The actions (each checks who may, writes the store and audits, in one transactio
 - `staff_list`: every caseworker and admin, for an admin;
 - `revoke_link`: a linked account is disconnected (a lost phone);
 - `relink`: both at once, for the client or the contact of an internship;
+- `set_phone`: a contact's or a caseworker's phone number (`bot.phones`), or none;
 - `choose_language`, `choose_delivery`, `choose_digest_time`: a person's own settings.
 
-`redeem` binds a Telegram account to the person of an invite (`conversations.start`).
+`redeem` binds a Telegram account to the person of an invite (`conversations.start`);
+a workplace's contact then gets what is still open for their trainees
+(`bot.notices.catch_up`).
 `create_invite` and `unlink` are the steps the actions are made of, for callers that
 already decided who may (the new-internship action, the tests).
 
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
-from bot import notify
+from bot import notify, phones
 from bot.actions.refusals import (
     InvalidValue,
     NotAllowed,
@@ -41,6 +44,7 @@ from bot.actions.refusals import (
     require_role,
 )
 from bot.i18n import REFERENCE_LANGUAGE
+from bot.notices import catch_up
 from bot.services import Services
 from bot.store import audit, caseload, internships, invites, outbox, people
 from bot.store.models import Person, Role
@@ -179,9 +183,11 @@ async def invite_person(
     name: str,
     language: str | None = None,
     workplace_id: int | None = None,
+    phone: str | None = None,
 ) -> Invitation:
     """A new person with a one-time link. Staff (caseworkers, admins) only by an admin or
-    the command line; only an employer contact has a workplace."""
+    the command line; only an employer contact has a workplace; a phone number as typed
+    (`bot.phones`), not for a client."""
     actor = require_staff(actor)
     if role in STAFF and isinstance(actor, Person) and actor.role != Role.ADMIN:
         raise NotAllowed
@@ -193,6 +199,7 @@ async def invite_person(
         raise InvalidValue("language")
     if workplace_id is not None and role != Role.EMPLOYER:
         raise InvalidValue("workplace")
+    number = _phone_number(role, phone)
     async with services.db.transaction():
         if role in STAFF:
             same = await people.staff_named(services.db, name)
@@ -206,9 +213,44 @@ async def invite_person(
             language=language,
             workplace_id=workplace_id,
             created_by=actor_id(actor),
+            phone=number,
         )
         token = await create_invite(services, person, actor_id(actor))
     return Invitation(person, token)
+
+
+def _phone_number(role: Role, typed: str | None) -> str | None:
+    """The number in E.164, None for none; `InvalidValue` (with the reason in English, for
+    the command line and the import) when it is no phone number or the person a client."""
+    if typed is None or not clean(typed):
+        return None
+    if role == Role.CLIENT:
+        raise InvalidValue("phone")
+    number = phones.parse_phone(typed)
+    if number is None:
+        raise InvalidValue(phones.NOT_A_NUMBER)
+    return number
+
+
+async def set_phone(
+    services: Services, actor: Actor | None, person_id: int, typed: str | None
+) -> Person:
+    """Change (or with None, remove) the phone number of an employer contact the actor
+    manages, or of a caseworker: their own, or anyone's for an admin."""
+    actor = require_staff(actor)
+    async with services.db.transaction():
+        if isinstance(actor, Person) and actor.id == person_id:
+            person: Person = actor
+        else:
+            person = await _require_manager(services, actor, person_id)
+        number = _phone_number(person.role, typed)
+        await people.set_phone(services.db, person.id, number)
+        await audit.record(
+            services.db, services.clock.now(), actor_id(actor), "phone.changed", "person", person.id
+        )
+        changed = await people.get(services.db, person.id)
+    assert changed is not None
+    return changed
 
 
 async def new_invite(services: Services, actor: Actor | None, person_id: int) -> Invitation:
@@ -399,6 +441,10 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Linki
             db, now, person.id, "account.linked", "person", person.id, role=person.role
         )
         linked = await people.get(db, person.id)
+        assert linked is not None
+        # A workplace's contact gets what reached only the caseworker while nobody there
+        # used the bot: open sick reports, requests to decide, the evaluation due.
+        await catch_up.for_new_contact(services, linked)
     return Linking(LinkResult.LINKED, linked)
 
 

@@ -6,6 +6,10 @@ Each text is made in the recipient's own language and queued through the outbox
 ❌ Decline on a request (`bot.buttons.ApproveRequest`, `DeclineRequest`), 📎 Send proof
 on the proof reminder (`SendProof`), and the caseworker's 📂 / ⏰ (`bot.notify`).
 
+When nobody at the workplace uses the bot yet, the caseworker's notification of a
+request, a late arrival or an accident says so first (`bot.notify.Unreached`), with a
+✉️ New invite button per contact.
+
 The reminder handlers are here too: a request nobody at the workplace answered goes
 to the caseworker (`remind_unanswered`), and the morning after an approved
 appointment the client is asked for a proof (`remind_proof`).
@@ -15,9 +19,10 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import menus, notify, trainees
+from bot import menus, notify, phones, trainees
 from bot.absence_texts import absence_span, category_label, day_text, minutes_label, span_text
 from bot.buttons import ApproveRequest, DeclineRequest, SendProof
 from bot.files import forward_file
@@ -74,28 +79,36 @@ def caseworker_decision_buttons(
     return InlineKeyboardMarkup([decision_row(t, absence.id), usual])
 
 
+def request_key(absence: Absence) -> str:
+    """The request's dedupe key (per contact): sent once, also when a contact links later."""
+    return f"appointment:request:{absence.id}"
+
+
+def request_text(t: Translator, absence: Absence, client: Person) -> str:
+    """The request as the workplace reads it."""
+    return "\n".join(
+        [
+            t._("📅 <b>Request from {client}</b>", client=client.name),
+            *request_lines(t, absence),
+            "",
+            t._("Do you agree?"),
+        ]
+    )
+
+
 async def request_to_workplace(
     services: Services, absence: Absence, internship: Internship, client: Person
 ) -> list[Person]:
     """The request to the workplace contact(s), with ✅ / ❌; those reached."""
 
-    def for_employer(t: Translator) -> str:
-        return "\n".join(
-            [
-                t._("📅 <b>Request from {client}</b>", client=client.name),
-                *request_lines(t, absence),
-                "",
-                t._("Do you agree?"),
-            ]
-        )
-
     return await notify.about_internship(
         services,
         internship,
-        for_employer,
+        lambda t: request_text(t, absence, client),
         kind=KIND,
         audience=Audience.EMPLOYER,
         employer_buttons=lambda t: decision_buttons(t, absence.id),
+        dedupe_key=request_key(absence),
     )
 
 
@@ -130,13 +143,20 @@ async def request_to_caseworker(
         return await notify.about_internship(
             services, internship, for_caseworker, kind=KIND, audience=Audience.CASEWORKER
         )
+    waiting = await notify.unreached(services, internship)
+
+    def buttons(t: Translator) -> InlineKeyboardMarkup:
+        usual = caseworker_decision_buttons(t, absence, internship.id).inline_keyboard
+        invites = notify.invite_rows(t, internship.id, waiting) if waiting else []
+        return InlineKeyboardMarkup([*usual[:1], *invites, *usual[1:]])
+
     caseworker = await notify.caseworker_of(services, internship)
     if caseworker is not None and await notify.to_person(
         services,
         caseworker,
-        for_caseworker,
+        notify.with_unreached(for_caseworker, waiting),
         kind=KIND,
-        buttons=lambda t: caseworker_decision_buttons(t, absence, internship.id),
+        buttons=buttons,
     ):
         return [caseworker]
     return []
@@ -319,6 +339,14 @@ async def proof(
 # Late, an accident, no show
 
 
+def language_name(t: Translator, code: str) -> str:
+    """A language's name in the reader's language ("Arabisch" for a Dutch reader)."""
+    try:
+        return Locale.parse(code).get_display_name(t.locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 async def late(
     services: Services, internship: Internship, client: Person, minutes: int
 ) -> list[Person]:
@@ -332,7 +360,13 @@ async def late(
             ]
         )
 
-    return await notify.about_internship(services, internship, text_for, kind="late")
+    return await notify.about_internship(
+        services,
+        internship,
+        text_for,
+        kind="late",
+        workplace_unreached=await notify.unreached(services, internship),
+    )
 
 
 async def accident(
@@ -359,6 +393,15 @@ async def accident(
         ]
         if description:
             lines.append(t._("What happened: {description}", description=description))
+            written_in = client.language or services.i18n.default_language
+            if written_in != t.language:
+                lines.append(
+                    t._(
+                        "(Written by {client} in {language}.)",
+                        client=client.name,
+                        language=language_name(t, written_in),
+                    )
+                )
         else:
             lines.append(t._("What happened: see the voice message below."))
         lines += [
@@ -368,7 +411,12 @@ async def accident(
         return "\n".join(lines)
 
     reached = await notify.about_internship(
-        services, internship, text_for, kind="accident", urgent=True
+        services,
+        internship,
+        text_for,
+        kind="accident",
+        urgent=True,
+        workplace_unreached=await notify.unreached(services, internship),
     )
     if voice_file_id:
         await forward_file(
@@ -405,11 +453,13 @@ async def no_show(
         services, internship, for_caseworker, kind="no_show", audience=Audience.CASEWORKER
     )
 
+    call = await notify.whom_to_call(services, internship)
+
     def for_client(t: Translator) -> str:
         return "\n".join(
             [
                 t._("🚫 Your workplace says you did not come today, and you did not warn them."),
-                t._("Please call your workplace now."),
+                phones.call_workplace(t, call.contact, call.caseworker),
                 t._(
                     "Are you sick? Then press “{sick}”.",
                     sick=menus.label(t, Action.SICK, Role.CLIENT),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import notify
+from bot import notify, phones
 from bot.buttons import FirstDayReady
 from bot.clock import local_moment
 from bot.i18n import N_, Translator
@@ -59,8 +59,14 @@ def address(place: Workplace) -> str:
     return ", ".join(part for part in (place.name, place.address) if part)
 
 
-def card_text(t: Translator, internship: Internship, place: Workplace) -> str:
-    """The first-workday card, in one message."""
+def card_text(
+    t: Translator,
+    internship: Internship,
+    place: Workplace,
+    call: notify.WhomToCall | None = None,
+) -> str:
+    """The first-workday card, in one message; with `call`, whom to phone (and their
+    numbers) when something comes up."""
     contract = is_contract(place)
     lines = [
         t._("🏁 <b>Your first workday with your contract</b>")
@@ -77,6 +83,11 @@ def card_text(t: Translator, internship: Internship, place: Workplace) -> str:
         lines.append(t._("🙋 Ask for: {name}", name=internship.first_day_contact))
     if internship.what_to_bring:
         lines.append(t._("🎒 Bring: {items}", items=internship.what_to_bring))
+    if call is not None:
+        workplace = phones.workplace_line(t, call.contact, call.caseworker)
+        lines += [workplace] if workplace else []
+        if call.caseworker is not None:
+            lines.append(phones.caseworker_line(t, call.caseworker))
     lines += [
         "",
         t._(
@@ -201,7 +212,8 @@ async def remind_eve(services: Services, reminder: reminder_store.Reminder) -> s
         return "internship closed"
     internship, place, client = subject
     t = services.i18n.translator(client.language)
-    text = t._("⏰ Tomorrow you start!") + "\n\n" + card_text(t, internship, place)
+    call = await notify.whom_to_call(services, internship)
+    text = t._("⏰ Tomorrow you start!") + "\n\n" + card_text(t, internship, place, call)
     if not await services.outbox.message(client, text, kind=KIND):
         return "client not on Telegram"
     if place.latitude is not None and place.longitude is not None:

@@ -2,7 +2,10 @@
 
 - Who hears: the workplace contact(s) of the report's internship only when the sick
   days touch the internship (and it is open), its caseworker always; without an
-  internship, the client's caseworker or the last one they had (`concerned`).
+  internship, the client's caseworker or the last one they had (`concerned`). When
+  the workplace should hear but nobody there uses the bot yet, the caseworker's text
+  says so first (`bot.notify.Unreached`) and the contact gets it on linking
+  (`bot.notices.catch_up`).
 - `tell_new_report`, `tell_prolonged`, `tell_recovered`: each recipient in their own
   language. The caseworker sees the "late" flag and the internship workdays missed
   (with a button to extend by them); nobody sees a diagnosis (the bot never asks one).
@@ -122,8 +125,9 @@ async def tell(
         reached = await notify.to_person(
             services, who.caseworker, caseworker_text, "sick", dedupe_key=key
         )
-        return Told(False, reached)
+        return Told(False, reached, call=notify.WhomToCall(caseworker=who.caseworker))
     workplace = False
+    waiting = None
     if employer_text is not None and who.workplace:
         workplace = bool(
             await notify.about_internship(
@@ -135,6 +139,10 @@ async def tell(
                 dedupe_key=dedupe_key,
             )
         )
+        if not workplace:
+            # Nobody there uses the bot yet: they get it when a contact links
+            # (`bot.notices.catch_up`); until then the caseworker must know.
+            waiting = await notify.unreached(services, who.internship)
     caseworker = bool(
         await notify.about_internship(
             services,
@@ -144,9 +152,15 @@ async def tell(
             Audience.CASEWORKER,
             extend_by=extend_by,
             dedupe_key=dedupe_key,
+            workplace_unreached=waiting,
         )
     )
-    return Told(workplace, caseworker)
+    return Told(
+        workplace,
+        caseworker,
+        workplace_waiting=waiting is not None,
+        call=await notify.whom_to_call(services, who.internship),
+    )
 
 
 # What they hear
@@ -196,21 +210,28 @@ def language_lines(services: Services, t: Translator, client: Person) -> list[st
     return [t._("🌐 Language of the client: {language}", language=name)]
 
 
+def employer_report_text(
+    services: Services, t: Translator, report: SickReport, client: Person, internship: Internship
+) -> str:
+    """The sick report as the workplace reads it."""
+    return "\n".join(
+        [
+            t._("🤒 <b>Sick report {reference}</b>", reference=report.reference),
+            t._("{client} is sick and will not come to work.", client=client.name),
+            *language_lines(services, t, client),
+            *period_lines(t, report),
+            reported_line(t, report, internship, staff=False),
+            t._("The medical certificate will follow through this bot."),
+        ]
+    )
+
+
 async def tell_new_report(
     services: Services, report: SickReport, client: Person, internship: Internship | None
 ) -> Told:
     def for_employer(t: Translator) -> str:
         assert internship is not None
-        return "\n".join(
-            [
-                t._("🤒 <b>Sick report {reference}</b>", reference=report.reference),
-                t._("{client} is sick and will not come to work.", client=client.name),
-                *language_lines(services, t, client),
-                *period_lines(t, report),
-                reported_line(t, report, internship, staff=False),
-                t._("The medical certificate will follow through this bot."),
-            ]
-        )
+        return employer_report_text(services, t, report, client, internship)
 
     def for_caseworker(t: Translator) -> str:
         lines = [

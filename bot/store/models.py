@@ -42,6 +42,8 @@ class Person:
     telegram_user_id: int | None
     workplace_id: int | None
     blocked_at: datetime | None
+    # E.164 ('+32470123456'); shown with `bot.phones.shown`.
+    phone: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Person:
@@ -53,6 +55,7 @@ class Person:
             telegram_user_id=row["telegram_user_id"],
             workplace_id=row["workplace_id"],
             blocked_at=from_db(row["blocked_at"]) if row["blocked_at"] else None,
+            phone=row["phone"],
         )
 
     @property

@@ -17,11 +17,12 @@ async def create(
     language: str | None = None,
     workplace_id: int | None = None,
     created_by: int | None = None,
+    phone: str | None = None,
 ) -> Person:
     person_id = await db.execute(
-        "INSERT INTO people (role, name, language, workplace_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (role.value, name, language, workplace_id, to_db(now), created_by),
+        "INSERT INTO people (role, name, language, workplace_id, created_at, created_by, phone) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (role.value, name, language, workplace_id, to_db(now), created_by, phone),
     )
     person = await get(db, person_id)
     assert person is not None
@@ -51,6 +52,10 @@ async def unlink_telegram(db: Database, person_id: int) -> None:
 
 async def set_language(db: Database, person_id: int, language: str) -> None:
     await db.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+
+
+async def set_phone(db: Database, person_id: int, phone: str | None) -> None:
+    await db.execute("UPDATE people SET phone = ? WHERE id = ?", (phone, person_id))
 
 
 async def mark_blocked(db: Database, person_id: int, now: datetime) -> bool:
