@@ -12,10 +12,12 @@ found", "query is too old ...", the length limits, HTML that does not parse);
 
 Faults for a while, by real (monotonic) time or the test's `clock`: `flood` (429 with
 retry_after, one chat or all), `bad_gateway` (502 with nginx's page),
-`drop_connections` (the socket closed unanswered, before the request is applied: a
-dropped call changed nothing; a real Telegram may also lose the answer after it
-applied the call). `undercuts` lists every
-request that came before the retry_after Telegram gave had passed.
+`drop_connections` (the socket closed unanswered, before the request is applied, so
+the dropped call changed nothing, or with `after_applying` after it: the message is
+there but the bot never heard so). `undercuts` lists every request that came before
+the retry_after Telegram gave had passed (a 429 for every chat binds every chat);
+`log` holds every call with its moment and its fate, and `handed_out` the moment each
+update was first given to the bot, so a test can measure what it needs.
 
 A test can arm `kill_at`: on the n-th API call the double calls a function (which
 typically SIGKILLs the bot), before or after answering that call.
@@ -92,6 +94,23 @@ class Period:
     until: float
     chat_id: int | None = None
     retry_after: int = 3
+    # "drop": the call took effect before the connection was closed.
+    after_applying: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call as the double saw it: when, what, to which chat, and its fate."""
+
+    at: float
+    method: str
+    chat_id: int | None
+    # The HTTP status answered; None when the connection was dropped unanswered.
+    status: int | None
+    # Whether it took effect (a message sent or edited, a query answered...).
+    applied: bool
+    # For a 429: the retry_after given.
+    retry_after: int = 0
 
 
 @dataclass
@@ -116,6 +135,9 @@ class BotApiDouble:
         self._new_update = asyncio.Event()
         self._activity = asyncio.Event()
         self._last_update_id = 0
+        self.log: list[Call] = []
+        # update id -> the moment (double's clock) a getUpdates answer first carried it.
+        self.handed_out: dict[int, float] = {}
         self._user_message_ids = itertools.count(1_000_000)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -173,7 +195,7 @@ class BotApiDouble:
                     return
                 answer = await self._answer_or_fault(method, params, uploads)
                 if answer is None:
-                    # A dropped connection: closed without a word, nothing applied.
+                    # A dropped connection: closed without a word.
                     return
                 await _respond(writer, *answer)
                 if kill is not None:
@@ -215,9 +237,14 @@ class BotApiDouble:
         """For `seconds`, every call gets nginx's 502 page (PTB: NetworkError)."""
         self.periods.append(Period("bad_gateway", self.clock() + seconds))
 
-    def drop_connections(self, seconds: float) -> None:
-        """For `seconds`, every call's connection is closed unanswered, before it is applied."""
-        self.periods.append(Period("drop", self.clock() + seconds))
+    def drop_connections(self, seconds: float, after_applying: bool = False) -> None:
+        """For `seconds`, every call's connection is closed unanswered: before the call is
+        applied, or (`after_applying`) after Telegram did what it asked."""
+        self.periods.append(Period("drop", self.clock() + seconds, after_applying=after_applying))
+
+    def calm(self) -> None:
+        """End every fault period now."""
+        self.periods.clear()
 
     @property
     def undercuts(self) -> list[Undercut]:
@@ -244,22 +271,44 @@ class BotApiDouble:
         if method != "getUpdates":
             self.floods.arrived(method, chat_id, now)
         fault = self._fault(chat_id, now)
-        if fault is not None and fault.kind == "drop":
+
+        def logged(status: int | None, applied: bool, retry_after: int = 0) -> None:
+            self.log.append(Call(now, method, chat_id, status, applied, retry_after))
+
+        if fault is not None and fault.kind == "drop" and not fault.after_applying:
+            logged(None, False)
             return None
         if fault is not None and fault.kind == "bad_gateway":
+            logged(502, False)
             return 502, BAD_GATEWAY_PAGE, "text/html"
-        if fault is not None:
+        if fault is not None and fault.kind == "flood":
             self.floods.told(method, chat_id, fault.chat_id is None, now, fault.retry_after)
+            logged(429, False, fault.retry_after)
             error = flood_error(fault.retry_after)
             return error.code, error.body, "application/json"
         if method == "getUpdates":
-            return 200, ok_body(await self._get_updates(params)), "application/json"
+            updates = await self._get_updates(params)
+            if fault is not None:
+                # Handed out, but lost on the way: the bot gets them again.
+                logged(None, False)
+                return None
+            moment = self.clock()
+            for update in updates:
+                self.handed_out.setdefault(int(update["update_id"]), moment)
+            logged(200, True)
+            return 200, ok_body(updates), "application/json"
         try:
             result = self.api.call(method, params, uploads)
         except ApiError as error:
+            logged(error.code, False)
             return error.code, error.body, "application/json"
         if method in SEND_METHODS and isinstance(result, dict) and chat_id is not None:
             self._received(method, chat_id, int(result["message_id"]))
+        if fault is not None:
+            # Done, but the bot never hears so: it will likely ask again.
+            logged(None, True)
+            return None
+        logged(200, True)
         return 200, ok_body(result), "application/json"
 
     def _received(self, method: str, chat_id: int, message_id: int) -> None:
@@ -293,6 +342,24 @@ class BotApiDouble:
         self._last_update_id = max(self._last_update_id, int(update["update_id"]))
         self.updates.append(update)
         self._new_update.set()
+
+    def type_text(self, chat_id: int, text: str, first_name: str = "User") -> dict[str, Any]:
+        """The person in private chat `chat_id` types `text` (a command when it starts with
+        "/"); its update is queued and returned."""
+        user = {"id": chat_id, "is_bot": False, "first_name": first_name, "language_code": "nl"}
+        message: dict[str, Any] = {
+            "message_id": next(self._user_message_ids),
+            "date": int(self.api.now()),
+            "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        update = {"update_id": self._last_update_id + 1, "message": message}
+        self.queue(update)
+        return update
 
     # What Telegram issues
 
