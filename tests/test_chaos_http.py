@@ -41,9 +41,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.db import Database
+from bot.store import outbox
 from tests.botapi_double import BotApiDouble, Call
 from tests.botapi_model import SEND_METHODS
 from tests.test_crash_recovery import BotProcess, Client, _killer, make_world
@@ -475,3 +477,19 @@ async def test_one_chat_held_by_429_does_not_hold_up_the_others(tmp_path: Path) 
     assert first_answer(double.log, held.chat, 0.0) >= hold_ends
     assert undercuts(double.log) == []
     assert [c for c in double.log if c.status == 429 and c.chat_id != held.chat] == []
+
+
+async def test_a_retry_after_read_back_after_a_restart_is_never_shorter(tmp_path: Path) -> None:
+    """Found by the chaos test: moments are stored to the second, so a retry_after 2 s
+    from 13.76 was read back after a SIGKILL as 15.00, and Telegram was asked too soon."""
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        now = datetime(2026, 12, 4, 9, 0, 13, 760_000, tzinfo=UTC)
+        message = await outbox.add(db, 500001, "sendMessage", {"text": "x"}, now)
+        assert message is not None
+        await outbox.mark_retry(db, message.id, now + timedelta(seconds=2), "retry_after")
+        [again] = await outbox.pending(db)
+        assert again.not_before >= now + timedelta(seconds=2)
+        assert again.not_before - now < timedelta(seconds=3)
+    finally:
+        await db.close()
