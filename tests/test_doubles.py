@@ -437,3 +437,29 @@ async def test_the_short_answer_a_person_saw_after_a_press(bot: BotHarness) -> N
     assert stranger.alerts == [expired]
     [answer] = stranger.answers
     assert answer.show_alert
+
+
+async def test_an_answer_dropped_after_applying_leaves_the_message_and_the_call_logged() -> None:
+    clock = Clock(1000.0)
+    double = BotApiDouble(clock=clock)
+    await double.start()
+    try:
+        telegram = over_http(double, clock)
+        async with telegram.bot as bot:
+            double.drop_connections(5, after_applying=True)
+            error = await refusal(bot.send_message(CHAT, "Bedankt"))
+            assert isinstance(error, NetworkError) and verdict(error) == Verdict.TRANSIENT
+            # The person sees it; the bot never heard so.
+            assert double.texts_to(CHAT) == ["Bedankt"]
+            clock.t += 5
+            double.type_text(CHAT, "Hallo")
+            [update] = await bot.get_updates(timeout=0)
+            calls = [(c.at, c.method, c.chat_id, c.status, c.applied) for c in double.log]
+            assert calls == [
+                (1000.0, "getMe", None, 200, True),
+                (1000.0, "sendMessage", CHAT, None, True),
+                (1005.0, "getUpdates", None, 200, True),
+            ]
+            assert double.handed_out == {update.update_id: 1005.0}
+    finally:
+        await double.stop()
