@@ -77,6 +77,8 @@ MAX_IN_FLIGHT = 64
 RESYNC_SECONDS = 10.0
 # 429s for this many chats within a second: Telegram limits the bot as a whole.
 FLOODED_CHATS_FOR_ALL = 3
+# The stored reason of a retry Telegram asked for with a 429.
+RETRY_AFTER = "retry_after"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -419,6 +421,11 @@ class Outbox:
         rows = await store.pending(self.db, 0 if not self._loaded else self._max_id)
         self._loaded = True
         self._admit(rows)
+        # Put off by an outage before a restart: they go as soon as Telegram answers (a
+        # 429's wait is kept).
+        self._postponed.update(
+            (m.id, m) for m in rows if m.last_error not in (None, RETRY_AFTER) and m.attempts
+        )
 
     # One send
 
@@ -502,7 +509,7 @@ class Outbox:
             seconds = retry_after_seconds(exc)
             self._flood_counts[message.id] = self._flood_counts.get(message.id, 0) + 1
             self._flooded(message, seconds)
-            await self._retry_later(message, now + timedelta(seconds=seconds), "retry_after")
+            await self._retry_later(message, now + timedelta(seconds=seconds), RETRY_AFTER)
             return False
         if kind is Verdict.TRANSIENT:
             # Telegram is unreachable for everyone: every send waits, a little longer each

@@ -206,6 +206,8 @@ def write_calls(double: BotApiDouble, kills: list[float], path: Path) -> None:
         fate = "applied" if c.applied else "not applied"
         wait = f" retry_after {c.retry_after}" if c.status == 429 else ""
         lines.append((c.at, f"{c.method} {c.chat_id} {c.status} {fate}{wait}"))
+    for r in double.received:
+        lines.append((r.at, f"  -> {r.chat_id} {r.text[:60]!r}"))
     with path.open("w") as out:
         for moment, line in sorted(lines):
             out.write(f"{moment - start:8.3f} {line}\n")

@@ -25,9 +25,13 @@ class OutboxMessage:
     # `bot.limits.Lane`: 0 reply, 1 urgent, 2 bulk.
     lane: int
     not_before: datetime
+    # Why the last attempt failed ("retry_after" for a 429), None before any.
+    last_error: str | None = None
 
 
-_COLUMNS = "id, recipient_id, chat_id, method, payload, kind, attempts, lane, not_before"
+_COLUMNS = (
+    "id, recipient_id, chat_id, method, payload, kind, attempts, lane, not_before, last_error"
+)
 
 
 def _message(row: sqlite3.Row) -> OutboxMessage:
@@ -41,6 +45,7 @@ def _message(row: sqlite3.Row) -> OutboxMessage:
         attempts=row["attempts"],
         lane=row["lane"],
         not_before=from_db(row["not_before"]),
+        last_error=row["last_error"],
     )
 
 
