@@ -421,11 +421,15 @@ class Outbox:
         rows = await store.pending(self.db, 0 if not self._loaded else self._max_id)
         self._loaded = True
         self._admit(rows)
-        # Put off by an outage before a restart: they go as soon as Telegram answers (a
-        # 429's wait is kept).
+        # Put off by an outage before a restart: they go as soon as Telegram answers.
         self._postponed.update(
             (m.id, m) for m in rows if m.last_error not in (None, RETRY_AFTER) and m.attempts
         )
+        # A 429 before a restart still holds its whole chat, whatever comes for it now
+        # (a reply would otherwise go ahead of a held notification).
+        for m in rows:
+            if m.last_error == RETRY_AFTER:
+                self.limits.pause_chat(m.chat_id, self._moment(m.not_before))
 
     # One send
 

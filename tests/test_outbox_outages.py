@@ -3,7 +3,8 @@
 A drop of a second used to hold every send for half a minute: each send in flight
 when Telegram went away counted as one more failure (1 s, 2 s, 4 s ... 30 s). And a
 message put off by three short outages in a row waited out its own backoff (16 s,
-32 s), also after a restart, long after Telegram answered again.
+32 s), also after a restart, long after Telegram answered again. And after a restart
+a reply went ahead of a notification a 429 still held, into the same chat.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.outbox import RETRY_AFTER
 from bot.store import outbox as store
 from tests import factories
 from tests.factories import World
 from tests.harness import BotHarness, ChatUser
+from tests.test_limits import Simulation, recipients
 from tests.test_outbox_faults import notice, notices, pending
 
 
@@ -90,3 +93,27 @@ async def test_after_a_restart_what_an_outage_put_off_goes_at_once(
         assert await pending(second) == 0
     finally:
         await second.stop()
+
+
+async def test_after_a_restart_a_429_still_holds_its_chat_for_a_reply_too(
+    bot: BotHarness,
+) -> None:
+    [person] = await recipients(bot, 1)
+    chat = person.telegram_user_id
+    assert chat is not None
+    # Before the restart: a notification to this chat got "retry after 3".
+    async with bot.services.db.transaction():
+        assert await bot.services.outbox.message(person, "melding", urgent=True)
+    [held] = await store.pending(bot.services.db)
+    await store.mark_retry(
+        bot.services.db, held.id, bot.clock.now() + timedelta(seconds=3), RETRY_AFTER
+    )
+
+    # The new process (limits on) gets a reply for the same chat: it waits too.
+    after = Simulation(bot)
+    await after.replies([chat])
+    await after.run(2.9)
+    assert after.sent == []
+    await after.run(0.2)
+    assert [who for _, who in after.sent] == [chat, chat]
+    assert [m.text for m in bot.fake.sent_to(chat)] == ["antwoord", "melding"]
