@@ -111,6 +111,8 @@ class Call:
     applied: bool
     # For a 429: the retry_after given.
     retry_after: int = 0
+    # For a refusal: Telegram's description ("Bad Request: message is not modified: ...").
+    error: str = ""
 
 
 @dataclass
@@ -272,8 +274,10 @@ class BotApiDouble:
             self.floods.arrived(method, chat_id, now)
         fault = self._fault(chat_id, now)
 
-        def logged(status: int | None, applied: bool, retry_after: int = 0) -> None:
-            self.log.append(Call(now, method, chat_id, status, applied, retry_after))
+        def logged(
+            status: int | None, applied: bool, retry_after: int = 0, error: str = ""
+        ) -> None:
+            self.log.append(Call(now, method, chat_id, status, applied, retry_after, error))
 
         if fault is not None and fault.kind == "drop" and not fault.after_applying:
             logged(None, False)
@@ -300,7 +304,7 @@ class BotApiDouble:
         try:
             result = self.api.call(method, params, uploads)
         except ApiError as error:
-            logged(error.code, False)
+            logged(error.code, False, error=error.description)
             return error.code, error.body, "application/json"
         if method in SEND_METHODS and isinstance(result, dict) and chat_id is not None:
             self._received(method, chat_id, int(result["message_id"]))
