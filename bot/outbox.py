@@ -19,8 +19,11 @@ then bulk, within about 30 a second overall.
 Telegram failing never loses or reorders anything. A 429 pauses exactly what it
 concerns for exactly `retry_after`: the chat, or everything when several chats
 get one at once. Timeouts, network and server errors pause every send a little
-longer each time, and the message is tried again first. A message is marked
-sent as soon as Telegram accepted it (a crash in between repeats at most that
+longer each time (the sends in flight when Telegram went away count as one failure),
+and the message is tried again first; once Telegram answers again, what waited out an
+outage that hit several sends goes at once. A message that fails alone while others
+go through backs off on its own (a 429 does not count: it is waited out exactly). A
+message is marked sent as soon as Telegram accepted it (a crash in between repeats at most that
 one); if the database cannot record it, it is remembered here and recorded
 later, never sent again. "Message is not modified", "message to edit not found"
 and "query is too old" mean the call's work is done (a second delivery of an
@@ -76,6 +79,8 @@ RESYNC_SECONDS = 10.0
 # they were notifications, only notifications wait: they are what went over the
 # overall rate, and the people acting right now keep their answers.
 FLOODED_CHATS_FOR_ALL = 3
+# The stored reason of a retry Telegram asked for with a 429.
+RETRY_AFTER = "retry_after"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -122,6 +127,14 @@ class Outbox:
         self._running = False
         self._loaded = False
         self._outage_failures = 0
+        # The outage pause ends then: failures before it are sends that were in flight.
+        self._outage_until = float("-inf")
+        # The messages that failed in the current outage pause.
+        self._episode: list[OutboxMessage] = []
+        # Waiting for Telegram to be reachable again (by id): they go once it is.
+        self._postponed: dict[int, OutboxMessage] = {}
+        # 429s per message id: not failures of the message.
+        self._flood_counts: dict[int, int] = {}
         # (moment, chat) of recent 429s: replies, and notifications, apart.
         self._floods: tuple[deque[tuple[float, int]], deque[tuple[float, int]]] = (
             deque(),
@@ -400,6 +413,8 @@ class Outbox:
         self._wake.set()
 
     def _forget(self, message: OutboxMessage) -> None:
+        self._postponed.pop(message.id, None)
+        self._flood_counts.pop(message.id, None)
         chat = self._chats.get(message.chat_id)
         if chat is not None:
             queue = chat.lanes[message.lane]
@@ -412,6 +427,15 @@ class Outbox:
         rows = await store.pending(self.db, 0 if not self._loaded else self._max_id)
         self._loaded = True
         self._admit(rows)
+        # Put off by an outage before a restart: they go as soon as Telegram answers.
+        self._postponed.update(
+            (m.id, m) for m in rows if m.last_error not in (None, RETRY_AFTER) and m.attempts
+        )
+        # A 429 before a restart still holds its whole chat, whatever comes for it now
+        # (a reply would otherwise go ahead of a held notification).
+        for m in rows:
+            if m.last_error == RETRY_AFTER:
+                self.limits.pause_chat(m.chat_id, self._moment(m.not_before))
 
     # One send
 
@@ -423,7 +447,7 @@ class Outbox:
             result = await call(bot, message.method, from_payload(message.payload))
         except TelegramError as exc:
             return await self._failed(message, exc)
-        self._outage_failures = 0
+        self._reachable_again()
         telegram_id = result.get("message_id") if isinstance(result, dict) else None
         await self._delivered(message, telegram_id)
         return True
@@ -439,6 +463,23 @@ class Outbox:
             await store.mark_failed(self.db, message.id, "recipient no longer linked")
             log.info("Outbox message %s dropped: its recipient's account changed", message.id)
         return False
+
+    def _reachable_again(self) -> None:
+        """Telegram answers: what waited out the outage goes now, in each chat's order.
+
+        Without this a reply caught by three short outages in a row would wait out its own
+        backoff (16 s, 32 s, ...) long after Telegram was back.
+        """
+        self._outage_failures = 0
+        self._outage_until = float("-inf")
+        if not self._postponed:
+            return
+        now = self.clock.now()
+        waiting, self._postponed = self._postponed, {}
+        for message in waiting.values():
+            message.not_before = min(message.not_before, now)
+            self._schedule(message.chat_id)
+        self._wake.set()
 
     async def _delivered(self, message: OutboxMessage, telegram_id: int | None) -> None:
         self._forget(message)
@@ -472,20 +513,34 @@ class Outbox:
             await self._delivered(message, None)
             return True
         now = self.clock.now()
+        self._postponed.pop(message.id, None)
         if kind is Verdict.FLOOD:
             assert isinstance(exc, RetryAfter)
             seconds = retry_after_seconds(exc)
+            self._flood_counts[message.id] = self._flood_counts.get(message.id, 0) + 1
             self._flooded(message, seconds)
-            await self._retry_later(message, now + timedelta(seconds=seconds), "retry_after")
+            await self._retry_later(message, now + timedelta(seconds=seconds), RETRY_AFTER)
             return False
         if kind is Verdict.TRANSIENT:
-            # Telegram is unreachable for everyone: every send waits, a little longer each time.
-            self._outage_failures += 1
-            pause = timedelta(seconds=min(2.0 ** (self._outage_failures - 1), MAX_OUTAGE_PAUSE))
-            self.limits.pause_all(self._now() + pause.total_seconds())
+            # Telegram is unreachable for everyone: every send waits, a little longer each
+            # time. A failure within the pause is a send that was already under way when
+            # Telegram went away: the same failure, not a longer outage.
+            moment = self._now()
+            if moment >= self._outage_until:
+                self._outage_failures += 1
+                seconds = min(2.0 ** (self._outage_failures - 1), MAX_OUTAGE_PAUSE)
+                self._outage_until = moment + seconds
+                self.limits.pause_all(self._outage_until)
+                self._episode = []
+            pause = timedelta(seconds=max(self._outage_until - moment, 0.0))
             # A message that keeps failing while others go through backs off on its own.
-            wait = max(pause, backoff(message.attempts)) if message.attempts >= 3 else pause
+            failures = message.attempts - self._flood_counts.get(message.id, 0)
+            wait = max(pause, backoff(failures)) if failures >= 3 else pause
             await self._retry_later(message, now + wait, type(exc).__name__)
+            self._episode.append(message)
+            if len({m.id for m in self._episode}) > 1:
+                # Several sends failed at once: Telegram was away, not these messages' fault.
+                self._postponed.update((m.id, m) for m in self._episode)
             log.info(
                 "Outbox message %s not delivered yet (%s); pausing %.0f s",
                 message.id,

@@ -2,9 +2,11 @@
 
 `FakeTelegram` is a `telegram.request.BaseRequest`: the real `Application`, built
 by the production factory, talks to it instead of api.telegram.org. It answers
-the Bot API methods the bot uses with realistic JSON, records every call, keeps
-the files users "uploaded", serves getUpdates for the real polling loop, and can
-be told to fail (429, 500, timeouts, 403 blocked).
+as Telegram does (`tests/botapi_model.py`: the same results, the same errors such as
+"message is not modified" or "query is too old", the same limits), records every
+call, keeps the files users "uploaded", serves getUpdates for the real polling loop,
+and can be told to fail (429, 5xx, 502 from the proxy, timeouts, dropped connections,
+403 blocked), for a number of calls or for a while on the test clock.
 
 `ChatUser` acts as a person in a private chat: send text and commands, press
 inline or reply-keyboard buttons by label, send photos and documents with real
@@ -14,10 +16,8 @@ bytes, and read what the bot answered, so tests read like chat transcripts.
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +32,44 @@ from bot.app import BotApplication, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.services import Services, open_services
+from tests.botapi_model import (
+    BAD_GATEWAY_PAGE,
+    BLOCKED,
+    BOT_ID,
+    BOT_USERNAME,
+    CANT_INITIATE,
+    CHAT_NOT_FOUND,
+    DEACTIVATED,
+    SEND_METHODS,
+    SERVER_ERROR,
+    TOO_LONG,
+    ApiError,
+    BotApiModel,
+    CallbackAnswer,
+    FloodLedger,
+    SentMessage,
+    Undercut,
+    addresses_chat,
+    error_body,
+    flood_error,
+    ok_body,
+)
+
+__all__ = [
+    "BOT_ID",
+    "BOT_USERNAME",
+    "TEST_TOKEN",
+    "ApiCall",
+    "BotHarness",
+    "CallbackAnswer",
+    "ChatUser",
+    "FakeTelegram",
+    "Fault",
+    "SentMessage",
+    "Undercut",
+]
+
+TEST_TOKEN = "7000000001:AAtestTokenForTheChatHarnessOnly_0123"
 
 DATA = Path(__file__).parent / "data"
 # Real files (see `tests/data/README.md`): what the bot receives from phones and scanners.
@@ -41,12 +79,9 @@ PNG = (DATA / "certificate.png").read_bytes()
 HEIC = (DATA / "certificate.heic").read_bytes()
 # A Windows program, to be sent renamed as a PDF.
 PROGRAM = (DATA / "program.exe").read_bytes()
-# Telegram's bots may download files up to this size.
-DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
-BOT_ID = 7000000001
-BOT_USERNAME = "werkervaring_test_bot"
-TEST_TOKEN = "7000000001:AAtestTokenForTheChatHarnessOnly_0123"
+# What httpx raises, through PTB, when the server closes the connection unanswered.
+DROPPED = "httpx.RemoteProtocolError: Server disconnected without sending a response."
 
 
 @dataclass
@@ -56,82 +91,68 @@ class ApiCall:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
+ANY_METHOD = frozenset({"*"})
+
+
 @dataclass
 class Fault:
-    """A scripted failure: the next `times` calls of `method` (or any send) fail like this."""
+    """A scripted failure, for the next `times` matching calls and/or until `until`.
 
-    kind: str  # "retry_after" | "server_error" | "timeout" | "network" | "blocked" | "bad_request"
-    method: str | None = None
-    times: int = 1
+    kind: "retry_after" | "server_error" | "bad_gateway" | "timeout" | "network" |
+    "blocked" | "deactivated" | "chat_not_found" | "cant_initiate" | "bad_request".
+    """
+
+    kind: str
+    # The methods it hits: None, every request that addresses a chat (sends, edits, ...);
+    # ANY_METHOD, every request (getUpdates too).
+    methods: frozenset[str] | None = SEND_METHODS
+    # How many more calls it hits (None: any number until `until`).
+    times: int | None = 1
     retry_after: int = 3
-    # Only sends to this chat fail (None: any chat).
+    # Only requests to this chat fail (None: any chat).
     chat_id: int | None = None
+    # The test clock's timestamp when it ends (None: when `times` is used up).
+    until: float | None = None
+    # "timeout"/"network": Telegram did what was asked, then the answer was lost.
+    after_applying: bool = False
+
+    def hits(self, method: str, chat_id: int | None, now: float) -> bool:
+        if self.times is not None and self.times <= 0:
+            return False
+        if self.until is not None and now >= self.until:
+            return False
+        if self.methods is None:
+            if chat_id is None:
+                return False
+        elif self.methods != ANY_METHOD and method not in self.methods:
+            return False
+        return self.chat_id is None or chat_id == self.chat_id
 
 
-@dataclass
-class SentMessage:
-    """A message the bot sent (and may have edited since), as the user sees it."""
-
-    chat_id: int
-    message_id: int
-    method: str
-    text: str
-    reply_markup: dict[str, Any] | None
-    raw: dict[str, Any]
-
-    @property
-    def inline_buttons(self) -> list[dict[str, Any]]:
-        if not self.reply_markup or "inline_keyboard" not in self.reply_markup:
-            return []
-        return [button for row in self.reply_markup["inline_keyboard"] for button in row]
-
-    @property
-    def button_labels(self) -> list[str]:
-        return [b["text"] for b in self.inline_buttons]
-
-    @property
-    def keyboard_labels(self) -> list[str]:
-        if not self.reply_markup or "keyboard" not in self.reply_markup:
-            return []
-        return [
-            b["text"] if isinstance(b, dict) else str(b)
-            for row in self.reply_markup["keyboard"]
-            for b in row
-        ]
-
-
-SEND_METHODS = {
-    "sendMessage",
-    "sendPhoto",
-    "sendDocument",
-    "sendVoice",
-    "sendLocation",
-    "sendVenue",
-    "copyMessage",
-    "forwardMessage",
-}
+_FORBIDDEN = {"blocked": BLOCKED, "deactivated": DEACTIVATED, "cant_initiate": CANT_INITIATE}
 
 
 class FakeTelegram(BaseRequest):
-    """An in-process Bot API double."""
+    """An in-process Bot API double that answers as Telegram does."""
 
     def __init__(self) -> None:
+        # The test clock (BotHarness sets it); Telegram's 15 s and 48 h rules run on it.
+        self.now: Callable[[], float] = lambda: datetime.now().timestamp()
+        self.api = BotApiModel(now=lambda: self.now())
         self.calls: list[ApiCall] = []
-        self.messages: dict[tuple[int, int], SentMessage] = {}
-        self._by_chat: dict[int, list[SentMessage]] = {}
-        self.files: dict[str, bytes] = {}
-        # The size Telegram reports for a file, when not its content's (a "huge" file).
-        self.file_sizes: dict[str, int] = {}
+        self.messages = self.api.messages
+        self.files = self.api.files
+        self.commands = self.api.commands
+        self.file_sizes = self.api.file_sizes
         # The file ids the bot downloaded, in order.
         self.downloads: list[str] = []
+        self.blocked_chats = self.api.blocked_chats
         self.faults: list[Fault] = []
-        self.blocked_chats: set[int] = set()
-        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.floods = FloodLedger()
         self.updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Event()
         self._sent = asyncio.Event()
-        self._ids = itertools.count(1)
-        self.now: Callable[[], float] = lambda: datetime.now().timestamp()
+        self._ids = self.api.ids
 
     # BaseRequest interface
 
@@ -156,31 +177,32 @@ class FakeTelegram(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
-            file_id = url.split("/file/bot", 1)[1].split("/", 1)[1].split("/")[-1]
-            self.downloads.append(file_id)
-            if file_id not in self.files:
-                return _error(404, "Not Found")
-            return 200, self.files[file_id]
+            file_path = url.split("/file/bot", 1)[1].split("/", 1)[1]
+            self.downloads.append(file_path.rsplit("/", 1)[-1])
+            content = self.api.download(file_path)
+            if content is None:
+                return 404, error_body(404, "Not Found")
+            return 200, content
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        files: dict[str, bytes] = {}
-        if request_data is not None and request_data.multipart_data:
-            for name, value in request_data.multipart_data.items():
-                content = value[1] if isinstance(value, tuple) else value
-                files[name] = content if isinstance(content, bytes) else content.read()
+        params, files = _request_params(request_data)
         if api_method != "getUpdates":
             self.calls.append(ApiCall(api_method, params, files))
-        fault = self._take_fault(api_method, params)
+        chat_id = addresses_chat(params)
+        self.floods.arrived(api_method, chat_id, self.now())
+        fault = self._take_fault(api_method, chat_id)
+        if fault is not None and not fault.after_applying:
+            return self._fail(fault, api_method, chat_id)
+        if api_method == "getUpdates":
+            return 200, ok_body(await self._get_updates(params))
+        try:
+            result = self.api.call(api_method, params, files)
+        except ApiError as error:
+            return error.code, error.body
+        if api_method in SEND_METHODS:
+            self._sent.set()
         if fault is not None:
-            return fault
-        too_long = _too_long(api_method, params)
-        if too_long is not None:
-            return too_long
-        result = await self._answer(api_method, params, files)
-        if isinstance(result, tuple):
-            # An error answer, as Telegram gives it.
-            return result
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+            return self._fail(fault, api_method, chat_id)
+        return 200, ok_body(result)
 
     # Faults
 
@@ -188,181 +210,96 @@ class FakeTelegram(BaseRequest):
         self,
         kind: str,
         method: str | None = None,
-        times: int = 1,
+        times: int | None = 1,
         retry_after: int = 3,
         chat_id: int | None = None,
+        *,
+        seconds: float | None = None,
+        after_applying: bool = False,
     ) -> None:
-        self.faults.append(Fault(kind, method, times, retry_after, chat_id))
+        """The next `times` calls of `method` (or of any send) fail like `kind`; with
+        `seconds`, those calls for that long on the test clock (`times=None`: all)."""
+        methods = frozenset({method}) if method is not None else SEND_METHODS
+        until = self.now() + seconds if seconds is not None else None
+        self.faults.append(Fault(kind, methods, times, retry_after, chat_id, until, after_applying))
 
-    def _take_fault(self, api_method: str, params: dict[str, Any]) -> tuple[int, bytes] | None:
-        is_send = api_method in SEND_METHODS
-        chat_id = params.get("chat_id")
-        if is_send and chat_id is not None and int(chat_id) in self.blocked_chats:
-            return _error(403, "Forbidden: bot was blocked by the user")
+    def flood(
+        self,
+        chat_id: int | None = None,
+        retry_after: int = 3,
+        *,
+        times: int | None = None,
+        seconds: float | None = None,
+    ) -> None:
+        """429 "retry after `retry_after`" to every request to `chat_id` (None: to any
+        chat), for `times` requests or for `seconds` of test-clock time (default: once)."""
+        self._outage("retry_after", None, times, seconds, chat_id, retry_after)
+
+    def bad_gateway(self, *, times: int | None = None, seconds: float | None = None) -> None:
+        """Telegram's nginx answers 502 with its HTML page (PTB: NetworkError), to anything."""
+        self._outage("bad_gateway", ANY_METHOD, times, seconds)
+
+    def drop_connections(self, *, times: int | None = None, seconds: float | None = None) -> None:
+        """Every call gets no answer: the connection is closed (PTB: NetworkError)."""
+        self._outage("network", ANY_METHOD, times, seconds)
+
+    def time_out(
+        self,
+        *,
+        times: int | None = None,
+        seconds: float | None = None,
+        after_applying: bool = False,
+    ) -> None:
+        """Every call times out (PTB: TimedOut); `after_applying`: Telegram did it anyway."""
+        self._outage("timeout", ANY_METHOD, times, seconds, after_applying=after_applying)
+
+    def _outage(
+        self,
+        kind: str,
+        methods: frozenset[str] | None,
+        times: int | None,
+        seconds: float | None,
+        chat_id: int | None = None,
+        retry_after: int = 3,
+        after_applying: bool = False,
+    ) -> None:
+        if times is None and seconds is None:
+            times = 1
+        until = self.now() + seconds if seconds is not None else None
+        fault = Fault(kind, methods, times, retry_after, chat_id, until, after_applying)
+        self.faults.append(fault)
+
+    def _take_fault(self, api_method: str, chat_id: int | None) -> Fault | None:
+        now = self.now()
         for fault in self.faults:
-            if fault.times <= 0:
-                continue
-            if fault.method is not None and fault.method != api_method:
-                continue
-            if fault.method is None and not is_send:
-                continue
-            if fault.chat_id is not None and (chat_id is None or int(chat_id) != fault.chat_id):
-                continue
-            fault.times -= 1
-            if fault.kind == "timeout":
-                raise TimedOut("fake timeout")
-            if fault.kind == "network":
-                raise NetworkError("fake network error")
-            if fault.kind == "retry_after":
-                return _error(
-                    429,
-                    f"Too Many Requests: retry after {fault.retry_after}",
-                    {"retry_after": fault.retry_after},
-                )
-            if fault.kind == "server_error":
-                return _error(500, "Internal Server Error")
-            if fault.kind == "blocked":
-                return _error(403, "Forbidden: bot was blocked by the user")
-            if fault.kind == "bad_request":
-                return _error(400, "Bad Request: message is too long")
+            if fault.hits(api_method, chat_id, now):
+                if fault.times is not None:
+                    fault.times -= 1
+                return fault
         return None
 
-    # Answers
-
-    def _bot_user(self) -> dict[str, Any]:
-        return {
-            "id": BOT_ID,
-            "is_bot": True,
-            "first_name": "Werkervaring",
-            "username": BOT_USERNAME,
-        }
-
-    def _message(self, chat_id: int, extra: dict[str, Any]) -> dict[str, Any]:
-        message_id = next(self._ids)
-        data = {
-            "message_id": message_id,
-            "date": int(self.now()),
-            # Negative ids are groups, as in Telegram (the bot answers there once, then leaves).
-            "chat": (
-                {"id": chat_id, "type": "private", "first_name": "User"}
-                if chat_id > 0
-                else {"id": chat_id, "type": "supergroup", "title": "Group"}
-            ),
-            "from": self._bot_user(),
-            **extra,
-        }
-        return data
-
-    def _record(self, method: str, chat_id: int, data: dict[str, Any], markup: Any) -> None:
-        text = data.get("text") or data.get("caption") or ""
-        sent = SentMessage(chat_id, data["message_id"], method, text, markup, data)
-        self.messages[(chat_id, data["message_id"])] = sent
-        self._by_chat.setdefault(chat_id, []).append(sent)
-        self._sent.set()
-
-    async def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
-        if method == "getMe":
-            return {
-                **self._bot_user(),
-                "can_join_groups": False,
-                "can_read_all_group_messages": False,
-                "supports_inline_queries": False,
-            }
-        if method == "getUpdates":
-            return await self._get_updates(params)
-        if method in ("sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation"):
-            return self._send(method, params, files)
-        if method in ("copyMessage",):
-            chat_id = int(params["chat_id"])
-            data = self._message(chat_id, {"text": params.get("caption", "")})
-            self._record(method, chat_id, data, params.get("reply_markup"))
-            return {"message_id": data["message_id"]}
-        if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
-            return self._edit(method, params)
-        if method == "getFile":
-            return self._get_file(str(params["file_id"]))
-        if method == "setMyCommands":
-            scope = json.dumps(params.get("scope"), sort_keys=True)
-            self.commands[scope] = list(params["commands"])
-            return True
-        if method == "deleteMyCommands":
-            self.commands.pop(json.dumps(params.get("scope"), sort_keys=True), None)
-            return True
-        return True
-
-    def _get_file(self, file_id: str) -> dict[str, Any] | tuple[int, bytes]:
-        """A file to download, or Telegram's error for an unknown or too big one."""
-        content = self.files.get(file_id)
-        if content is None:
-            return _error(400, "Bad Request: wrong file_id or the file is temporarily unavailable")
-        size = self.file_sizes.get(file_id, len(content))
-        if size > DOWNLOAD_LIMIT:
-            return _error(400, "Bad Request: file is too big")
-        return {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_size": size,
-            "file_path": f"documents/{file_id}",
-        }
-
-    def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
-        chat_id = int(params["chat_id"])
-        extra: dict[str, Any] = {}
-        if method == "sendMessage":
-            extra["text"] = params["text"]
-        else:
-            if "caption" in params:
-                extra["caption"] = params["caption"]
-            if method == "sendPhoto":
-                extra["photo"] = [_file_json(self._file_id("photo", params, files))]
-            elif method == "sendDocument":
-                extra["document"] = _file_json(self._file_id("document", params, files))
-            elif method == "sendVoice":
-                extra["voice"] = {
-                    **_file_json(self._file_id("voice", params, files)),
-                    "duration": 3,
-                }
-            elif method == "sendLocation":
-                extra["location"] = {
-                    "latitude": params["latitude"],
-                    "longitude": params["longitude"],
-                }
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        if markup and "inline_keyboard" in markup:
-            extra["reply_markup"] = markup
-        data = self._message(chat_id, extra)
-        self._record(method, chat_id, data, markup)
-        return data
-
-    def _file_id(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> str:
-        """The file id of a sent file: the one given, or a new one for uploaded bytes."""
-        reference = params.get(name)
-        if isinstance(reference, str) and not reference.startswith("attach://"):
-            return reference
-        key = reference[len("attach://") :] if isinstance(reference, str) else name
-        file_id = f"upload{next(self._ids)}"
-        self.files[file_id] = files.get(key, b"")
-        return file_id
-
-    def _edit(self, method: str, params: dict[str, Any]) -> Any:
-        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        sent = self.messages.get((chat_id, message_id))
-        if sent is None:
-            return True
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        if method == "editMessageText":
-            sent.text = params["text"]
-            sent.raw["text"] = params["text"]
-        sent.reply_markup = markup
-        if markup:
-            sent.raw["reply_markup"] = markup
-        else:
-            sent.raw.pop("reply_markup", None)
-        return sent.raw
+    def _fail(self, fault: Fault, api_method: str, chat_id: int | None) -> tuple[int, bytes]:
+        if fault.kind == "timeout":
+            raise TimedOut
+        if fault.kind == "network":
+            raise NetworkError(DROPPED)
+        if fault.kind == "retry_after":
+            self.floods.told(
+                api_method, chat_id, fault.chat_id is None, self.now(), fault.retry_after
+            )
+            error = flood_error(fault.retry_after)
+            return error.code, error.body
+        if fault.kind == "server_error":
+            return 500, error_body(500, SERVER_ERROR)
+        if fault.kind == "bad_gateway":
+            return 502, BAD_GATEWAY_PAGE
+        if fault.kind in _FORBIDDEN:
+            return 403, error_body(403, _FORBIDDEN[fault.kind])
+        if fault.kind == "chat_not_found":
+            return 400, error_body(400, CHAT_NOT_FOUND)
+        if fault.kind == "bad_request":
+            return 400, error_body(400, TOO_LONG)
+        raise ValueError(f"unknown fault {fault.kind!r}")
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -393,40 +330,62 @@ class FakeTelegram(BaseRequest):
 
         await asyncio.wait_for(until(), limit)
 
+    # What Telegram issues
+
+    def callback_query(
+        self, user: dict[str, Any], message: dict[str, Any], data: str
+    ) -> dict[str, Any]:
+        """The callback query of a press on `message` by `user`, registered as issued now
+        (answerCallbackQuery accepts one answer within 15 s)."""
+        return self.api.issue_query(user, message, data)
+
+    def add_file(self, content: bytes, size: int | None = None) -> str:
+        """A file a person sent, by its new file id (`size`: the size the update states)."""
+        return self.api.add_file(content, size)
+
     # Reading what happened
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
-        return list(self._by_chat.get(chat_id, []))
+        """Every message the bot sent to the chat (with its edits, deleted ones too)."""
+        return self.api.sent_to(chat_id)
+
+    def shown_in(self, chat_id: int) -> list[SentMessage]:
+        """What the chat shows now: messages with their edits, without the deleted ones."""
+        return self.api.shown_in(chat_id)
+
+    @property
+    def deletions(self) -> list[tuple[int, int]]:
+        """(chat id, message id) of every message the bot deleted, in order."""
+        return self.api.deletions
+
+    @property
+    def answers(self) -> list[CallbackAnswer]:
+        """Every answer to a button press, in order."""
+        return self.api.answers
+
+    @property
+    def undercuts(self) -> list[Undercut]:
+        """Requests that came before the retry_after of a 429 had passed (test clock)."""
+        return self.floods.undercuts
 
     def calls_of(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
 
 
+def _request_params(request_data: RequestData | None) -> tuple[dict[str, Any], dict[str, bytes]]:
+    params = dict(request_data.parameters) if request_data else {}
+    files: dict[str, bytes] = {}
+    if request_data is not None and request_data.multipart_data:
+        for name, value in request_data.multipart_data.items():
+            content = value[1] if isinstance(value, tuple) else value
+            files[name] = content if isinstance(content, bytes) else content.read()
+    return params, files
+
+
 def _error(
     code: int, description: str, parameters: dict[str, Any] | None = None
 ) -> tuple[int, bytes]:
-    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
-    if parameters:
-        body["parameters"] = parameters
-    return code, json.dumps(body).encode()
-
-
-def _too_long(method: str, params: dict[str, Any]) -> tuple[int, bytes] | None:
-    """Telegram's limits, counted on the text as shown (after HTML parsing)."""
-    limits = {"sendMessage": ("text", 4096), "editMessageText": ("text", 4096)}
-    for sender in ("sendPhoto", "sendDocument", "sendVoice", "copyMessage"):
-        limits[sender] = ("caption", 1024)
-    if method not in limits:
-        return None
-    field_name, limit = limits[method]
-    shown = html.unescape(re.sub(r"<[^>]+>", "", str(params.get(field_name) or "")))
-    if len(shown) > limit:
-        return _error(400, f"Bad Request: {field_name} is too long")
-    return None
-
-
-def _file_json(file_id: str) -> dict[str, Any]:
-    return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 1000}
+    return code, error_body(code, description, parameters)
 
 
 class BotHarness:
@@ -537,7 +496,7 @@ class ChatUser:
     async def press(self, label: str) -> list[SentMessage]:
         """Press a button: an inline button of the newest message that has it, else a
         button of the reply keyboard."""
-        for message in reversed(self.inbox):
+        for message in reversed(self.h.fake.shown_in(self.id)):
             for button in message.inline_buttons:
                 if button["text"] == label or button.get("callback_data") == label:
                     return await self.press_data(button["callback_data"], message)
@@ -552,15 +511,10 @@ class ChatUser:
         )
 
     async def press_data(self, data: str, message: SentMessage | None = None) -> list[SentMessage]:
-        """Send callback data, as a (possibly modified) client could, on a message."""
+        """Send callback data, as a (possibly modified) client could, on a message (as the
+        chat shows it now). Telegram issues the query: it takes one answer within 15 s."""
         message = message or self.last
-        query = {
-            "id": str(self.h.next_update_id()),
-            "from": self._user_json(),
-            "chat_instance": f"ci{self.id}",
-            "data": data,
-            "message": message.raw,
-        }
+        query = self.h.fake.callback_query(self._user_json(), message.raw, data)
         return await self._send_update(
             {"update_id": self.h.next_update_id(), "callback_query": query}
         )
@@ -593,6 +547,7 @@ class ChatUser:
     ) -> list[SentMessage]:
         file_id = self.h.new_file(content)
         if file_size is not None:
+            # getFile answers with the size the update states ("file is too big" > 20 MB).
             self.h.fake.file_sizes[file_id] = file_size
         extra = {
             "document": {
@@ -649,6 +604,17 @@ class ChatUser:
             ):
                 return message.keyboard_labels
         return []
+
+    @property
+    def answers(self) -> list[CallbackAnswer]:
+        """The bot's answers to this user's button presses, oldest first."""
+        return [a for a in self.h.fake.answers if a.user_id == self.id]
+
+    @property
+    def alerts(self) -> list[str]:
+        """The short answers this user saw pop up after a press (a toast, or a dialog with
+        show_alert), oldest first; silent answers are left out."""
+        return [a.text for a in self.answers if a.text]
 
     def commands(self) -> list[str]:
         """The commands Telegram shows this user in the menu."""

@@ -55,13 +55,14 @@ class Client:
     caseworker_chat: int
 
 
-async def make_world(path: Path) -> list[Client]:
-    """Clients, each with their own workplace contact and caseworker (all linked, Dutch)."""
+async def make_world(path: Path, count: int = CLIENTS, start: date | None = None) -> list[Client]:
+    """Clients, each with their own workplace contact and caseworker (all linked, Dutch),
+    their internships starting on `start` (today)."""
     db = await Database.open(path)
     now = Clock().now()
     clients = []
     try:
-        for i in range(CLIENTS):
+        for i in range(count):
             caseworker = await people.create(db, Role.CASEWORKER, f"Deskundige {i:02d}", now, "nl")
             place = await workplaces.create(db, f"Werkplek {i:02d}", now)
             employer = await people.create(
@@ -78,7 +79,7 @@ async def make_world(path: Path) -> list[Client]:
                     workplace_id=place.id,
                     caseworker_id=caseworker.id,
                     employer_contact_id=employer.id,
-                    start_date=date.today(),
+                    start_date=start or date.today(),
                 ),
                 now,
             )

@@ -96,8 +96,9 @@ async def deployed(
 def shown_before(bot: BotHarness, chat: ChatUser, text: str, buttons: dict[str, str]) -> None:
     """A question the old release sent to `chat`, with its buttons (label: data)."""
     markup = {"inline_keyboard": [[{"text": k, "callback_data": v}] for k, v in buttons.items()]}
-    message = bot.fake._message(chat.id, {"text": text, "reply_markup": markup})
-    bot.fake._record("sendMessage", chat.id, message, markup)
+    bot.fake.api.call(
+        "sendMessage", {"chat_id": chat.id, "text": text, "reply_markup": json.dumps(markup)}, {}
+    )
 
 
 async def rows_of(bot: BotHarness) -> dict[tuple[str, int], object]:

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import from_db, to_db
@@ -25,9 +25,13 @@ class OutboxMessage:
     # `bot.limits.Lane`: 0 reply, 1 urgent, 2 bulk.
     lane: int
     not_before: datetime
+    # Why the last attempt failed ("retry_after" for a 429), None before any.
+    last_error: str | None = None
 
 
-_COLUMNS = "id, recipient_id, chat_id, method, payload, kind, attempts, lane, not_before"
+_COLUMNS = (
+    "id, recipient_id, chat_id, method, payload, kind, attempts, lane, not_before, last_error"
+)
 
 
 def _message(row: sqlite3.Row) -> OutboxMessage:
@@ -41,6 +45,7 @@ def _message(row: sqlite3.Row) -> OutboxMessage:
         attempts=row["attempts"],
         lane=row["lane"],
         not_before=from_db(row["not_before"]),
+        last_error=row["last_error"],
     )
 
 
@@ -113,6 +118,10 @@ async def delete(db: Database, message_ids: Iterable[int]) -> None:
 
 
 async def mark_retry(db: Database, message_id: int, not_before: datetime, error: str) -> None:
+    # Moments are stored to the second: rounded up, or a retry_after Telegram gave would be
+    # cut short by up to a second after a restart.
+    if not_before.microsecond:
+        not_before = not_before.replace(microsecond=0) + timedelta(seconds=1)
     await db.execute(
         "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?",
         (to_db(not_before), error, message_id),
