@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 
 # One gettext domain per module: `bot` for the application, one per conversation.
 CONVERSATIONS := $(filter-out __init__,$(basename $(notdir $(wildcard conversations/*.py))))
-DOMAINS := bot $(CONVERSATIONS)
+# `desk` for the web desk (bot/desk: its Python and its Jinja templates).
+DOMAINS := bot desk $(CONVERSATIONS)
 KEYWORDS := -k N_ -k _ -k plain -k ngettext:1,2
 EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --sort-output \
 	$(KEYWORDS)
@@ -53,7 +54,8 @@ test: lint typecheck pytest
 # Refresh the templates from the code, then merge them into every language's catalog.
 extract: $(STAMP)
 	@rm -rf locales/templates && mkdir -p locales/templates
-	@$(EXTRACT) --output-file locales/templates/bot.pot bot
+	@$(EXTRACT) --ignore-dirs='desk .* ._' --output-file locales/templates/bot.pot bot
+	@$(EXTRACT) --mapping-file babel.cfg --output-file locales/templates/desk.pot bot/desk
 	@for d in $(CONVERSATIONS); do \
 		$(EXTRACT) --output-file locales/templates/$$d.pot conversations/$$d.py || exit 1; \
 	done

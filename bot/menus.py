@@ -52,6 +52,7 @@ class Action(StrEnum):
     CASELOAD = "caseload"
     EXPORT = "export"
     SETTINGS = "settings"
+    DESK = "desk"
     HELP = "help"
     CANCEL = "cancel"
 
@@ -85,6 +86,7 @@ ITEMS = {
         MenuItem(Action.CASELOAD, "📂", N_("My caseload")),
         MenuItem(Action.EXPORT, "📤", N_("Export hours")),
         MenuItem(Action.SETTINGS, "🔔", N_("Notifications")),
+        MenuItem(Action.DESK, "🖥", N_("Desk")),
         MenuItem(Action.HELP, "❓", N_("Help")),
         MenuItem(Action.CANCEL, "✖️", N_("Cancel")),
     )
@@ -107,12 +109,12 @@ LAYOUTS: dict[Role, list[list[Action]]] = {
     Role.CASEWORKER: [
         [Action.CASELOAD, Action.NEW_INTERNSHIP],
         [Action.EXPORT, Action.SETTINGS],
-        [Action.LANGUAGE, Action.HELP],
+        [Action.DESK, Action.LANGUAGE, Action.HELP],
     ],
     Role.ADMIN: [
         [Action.CASELOAD, Action.NEW_INTERNSHIP],
         [Action.EXPORT, Action.SETTINGS],
-        [Action.LANGUAGE, Action.HELP],
+        [Action.DESK, Action.LANGUAGE, Action.HELP],
     ],
 }
 

@@ -20,7 +20,12 @@ TAG = re.compile(r"</?[a-z]+>")
 
 def domains() -> dict[str, list[Path]]:
     """Each gettext domain and the source files it is extracted from."""
-    found = {"bot": sorted((ROOT / "bot").rglob("*.py"))}
+    desk = ROOT / "bot" / "desk"
+    found = {
+        "bot": sorted(p for p in (ROOT / "bot").rglob("*.py") if desk not in p.parents),
+        # The web desk's own domain (its templates are extracted with them by `make extract`).
+        "desk": sorted(desk.rglob("*.py")),
+    }
     for module in sorted((ROOT / "conversations").glob("*.py")):
         if module.name != "__init__.py":
             found[module.stem] = [module]

@@ -42,10 +42,20 @@ STAFF_MENU = [
     "➕ Nieuwe stage",
     "📤 Uren exporteren",
     "🔔 Meldingen",
+    "🖥 Bureau",
     "🌐 Taal",
     "❓ Hulp",
 ]
-STAFF_COMMANDS = ["caseload", "newinternship", "export", "settings", "language", "help", "cancel"]
+STAFF_COMMANDS = [
+    "caseload",
+    "newinternship",
+    "export",
+    "settings",
+    "desk",
+    "language",
+    "help",
+    "cancel",
+]
 
 
 @pytest.mark.parametrize(
