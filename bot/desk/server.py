@@ -1,13 +1,15 @@
 """Serving the desk with uvicorn in the bot's event loop (started and stopped by `bot.runner`).
 
-uvicorn's `serve()` would take over SIGINT and SIGTERM from the runner, so the server
-is started and stopped step by step: the runner keeps deciding when the process stops.
+uvicorn's `serve()` takes SIGINT and SIGTERM for itself; here the runner keeps them
+(it stops the bot and the desk together), so the server leaves them alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Generator
 
 import uvicorn
 from telegram import Bot
@@ -16,6 +18,12 @@ from bot.desk.app import create_app
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None]:
+        yield
 
 
 class DeskServer:
@@ -32,18 +40,21 @@ class DeskServer:
             proxy_headers=True,
             server_header=False,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self._server.startup()
-        if self._server.should_exit:
-            raise OSError("The desk could not listen on DESK_LISTEN (is the port in use?).")
-        self._task = asyncio.create_task(self._server.main_loop(), name="desk")
-        log.info("The desk listens on %s:%d", self._server.config.host, self._server.config.port)
+        """Listen; an address that cannot be taken (a port in use) is an `OSError`."""
+        self._task = asyncio.create_task(self._server.serve(), name="desk")
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+                raise OSError("The desk could not listen on DESK_LISTEN (is the port in use?).")
+            await asyncio.sleep(0)
+        config = self._server.config
+        log.info("The desk listens on %s:%d", config.host, config.port)
 
     async def stop(self) -> None:
         self._server.should_exit = True
         if self._task is not None:
             await self._task
-        await self._server.shutdown()
