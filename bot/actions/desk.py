@@ -16,7 +16,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.actions.refusals import NotAllowed, require_role
+from bot import notify, workdays
+from bot.actions.internships import followed
+from bot.actions.refusals import NobodyReached, NotAllowed, StaleState, require_open, require_role
+from bot.notices import evaluations as evaluation_notices
 from bot.services import Services
 from bot.store import audit, people
 from bot.store import desk as store
@@ -107,6 +110,36 @@ async def sign_out(services: Services, secret: str) -> None:
             await audit.record(
                 services.db, now, found.person_id, "desk.signed_out", "person", found.person_id
             )
+
+
+async def remind_workplace(services: Services, actor: Person | None, internship_id: int) -> None:
+    """Remind the workplace's contact(s) now of what they still have to send (the hours,
+    the evaluation), with the text and buttons of the evaluation reminders. Everything
+    sent already is `StaleState`; no contact on Telegram is `NobodyReached`."""
+    db, now = services.db, services.clock.now()
+    async with db.transaction():
+        internship = require_open(await followed(services, actor, internship_id))
+        missing = await evaluation_notices.missing_for(services, internship.id)
+        if not missing:
+            raise StaleState
+        client = await people.get(db, internship.client_id)
+        name = client.name if client else ""
+        due = workdays.due_day(internship)
+        deadline = services.settings.reminder_times.evaluation_deadline
+        reached = await notify.about_internship(
+            services,
+            internship,
+            lambda t: evaluation_notices.heads_up_text(t, name, due, deadline, missing),
+            kind=evaluation_notices.NOTIFICATION_KIND,
+            audience=notify.Audience.EMPLOYER,
+            employer_buttons=lambda t: missing.buttons(t, internship.id),
+        )
+        if not reached:
+            raise NobodyReached
+        assert actor is not None
+        await audit.record(
+            db, now, actor.id, "desk.workplace_reminded", "internship", internship.id
+        )
 
 
 def _still_theirs(person: Person | None, telegram_user_id: int) -> bool:

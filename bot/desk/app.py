@@ -27,6 +27,7 @@ from bot.actions import people as people_actions
 from bot.actions.refusals import (
     AlreadyLocked,
     InvalidValue,
+    NobodyReached,
     NotAllowed,
     NothingSubmitted,
     StaleState,
@@ -74,6 +75,7 @@ DONE = {
     "reassigned": N_("The internship was reassigned."),
     "locked": N_("The hours were locked."),
     "revoked": N_("The Telegram link was revoked."),
+    "reminded": N_("The workplaces were reminded of what they still have to send."),
 }
 
 
@@ -258,21 +260,29 @@ async def bulk(visit: Visit) -> Response:
         try:
             if action == "lock":
                 await actions.lock_hours(services, person, internship_id)
+            elif action == "remind":
+                await desk_actions.remind_workplace(services, person, internship_id)
             elif action == "reassign":
                 caseworker = number(visit.field("caseworker"), 1, 2**62)
                 await actions.reassign(services, person, internship_id, caseworker)
             else:
                 raise Missing
-        except (AlreadyLocked, NothingSubmitted, StaleState) as refusal:
+        except (AlreadyLocked, NothingSubmitted, StaleState, NobodyReached) as refusal:
             name = await lines.name_of(services, await _client_id(visit, internship_id))
             reason = {
                 AlreadyLocked: t.plain("already locked"),
                 NothingSubmitted: t.plain("no hours yet"),
-            }.get(type(refusal), t.plain("no longer fits"))
+                NobodyReached: t.plain("no contact person on Telegram"),
+                StaleState: t.plain("nothing missing, or no longer open")
+                if action == "remind"
+                else t.plain("no longer fits"),
+            }[type(refusal)]
             report.append(f"{name}: {reason}")
     if report:
         return message_page(visit.desk, t, 200, t.plain("Partly done"), "; ".join(report))
-    return redirect("/caseload", done="locked" if action == "lock" else "reassigned")
+    return redirect(
+        "/caseload", done={"lock": "locked", "remind": "reminded"}.get(action, "reassigned")
+    )
 
 
 async def _client_id(visit: Visit, internship_id: int) -> int:

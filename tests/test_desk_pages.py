@@ -1,0 +1,110 @@
+"""The desk's actions over HTTP: what they store and who hears it in Telegram."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.actions import hours as hours_actions
+from bot.store import internships, people
+from bot.store.models import Role
+from tests import factories
+from tests.desk_client import csrf_of, signed_in
+from tests.harness import BotHarness
+
+
+async def test_bulk_remind_tells_the_workplace_what_is_missing(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    web = await signed_in(bot, w.caseworker_chat)
+    csrf = csrf_of((await web.get("/caseload")).text)
+    answer = await web.post(
+        "/caseload/bulk", data={"csrf": csrf, "ids": [str(w.internship.id)], "action": "remind"}
+    )
+    assert answer.status_code == 303
+    await bot.deliver()
+    reminder = w.employer_chat.last_text
+    assert "Herinnering: de evaluatie van de stage van Samir El Amrani" in reminder
+    assert "• de exacte stage-uren" in reminder
+    assert "• de evaluatie (resultaat en formulier)" in reminder
+    # With the hours in, only the evaluation is named.
+    await hours_actions.submit(bot.services, w.employer, w.internship.id, total_minutes=60)
+    await bot.deliver()
+    await web.post(
+        "/caseload/bulk", data={"csrf": csrf, "ids": [str(w.internship.id)], "action": "remind"}
+    )
+    await bot.deliver()
+    again = w.employer_chat.last_text
+    assert "• de evaluatie (resultaat en formulier)" in again
+    assert "stage-uren" not in again
+    await web.aclose()
+
+
+async def test_remind_with_no_contact_on_telegram_says_so(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    await people.unlink_telegram(bot.services.db, w.employer.id)
+    web = await signed_in(bot, w.caseworker_chat)
+    csrf = csrf_of((await web.get("/caseload")).text)
+    told = len(w.employer_chat.texts)
+    answer = await web.post(
+        "/caseload/bulk", data={"csrf": csrf, "ids": [str(w.internship.id)], "action": "remind"}
+    )
+    assert answer.status_code == 200
+    assert "Samir El Amrani: geen contactpersoon op Telegram" in answer.text
+    await bot.deliver()
+    assert len(w.employer_chat.texts) == told
+    await web.aclose()
+
+
+async def test_reassign_from_the_detail_tells_the_new_caseworker(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    other, other_chat = await factories.person(bot, Role.CASEWORKER, "Bart Claes")
+    web = await signed_in(bot, w.caseworker_chat)
+    page = await web.get(f"/internships/{w.internship.id}")
+    assert page.status_code == 200
+    answer = await web.post(
+        f"/internships/{w.internship.id}/reassign",
+        data={"csrf": csrf_of(page.text), "caseworker": str(other.id)},
+    )
+    assert answer.status_code == 303
+    await bot.deliver()
+    stored = await internships.get(bot.services.db, w.internship.id)
+    assert stored is not None
+    assert stored.caseworker_id == other.id
+    assert "An Peeters heeft de stage van Samir El Amrani aan jou overgedragen" in (
+        other_chat.last_text
+    )
+    # No longer theirs: the former caseworker is refused.
+    assert (await web.get(f"/internships/{w.internship.id}")).status_code == 403
+    await web.aclose()
+
+
+async def test_move_the_start_and_a_refused_value(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    web = await signed_in(bot, w.caseworker_chat)
+    csrf = csrf_of((await web.get(f"/internships/{w.internship.id}")).text)
+    url = f"/internships/{w.internship.id}/move"
+    refused = await web.post(url, data={"csrf": csrf, "day": "31/11/2026"})
+    assert refused.status_code == 400
+    moved = await web.post(url, data={"csrf": csrf, "day": "7/12/2026"})
+    assert moved.status_code == 303
+    stored = await internships.get(bot.services.db, w.internship.id)
+    assert stored is not None
+    assert stored.start_date == date(2026, 12, 7)
+    await bot.deliver()
+    assert any("andere dag" in text for text in w.client_chat.texts)
+    await web.aclose()
+
+
+async def test_a_new_invite_link_is_shown_as_text(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    web = await signed_in(bot, w.caseworker_chat)
+    csrf = csrf_of((await web.get(f"/internships/{w.internship.id}")).text)
+    answer = await web.post(
+        f"/internships/{w.internship.id}/invite", data={"csrf": csrf, "whose": "client"}
+    )
+    assert answer.status_code == 200
+    assert "https://t.me/werkervaring_test_bot?start=" in answer.text
+    client = await bot.services.db.fetchval(
+        "SELECT telegram_user_id FROM people WHERE id = ?", (w.client.id,)
+    )
+    assert client is None
+    await web.aclose()
