@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import socket
+from dataclasses import replace
 from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
 
 from bot.actions import hours as hours_actions
+from bot.config import ConfigError, Settings
+from bot.desk.server import DeskServer
 from bot.store import internships, people
 from bot.store.models import Role
 from tests import factories
-from tests.desk_client import csrf_of, signed_in
+from tests.desk_client import client, csrf_of, link_from_bot, signed_in
 from tests.harness import BotHarness
 
 
@@ -107,4 +114,44 @@ async def test_a_new_invite_link_is_shown_as_text(bot: BotHarness) -> None:
         "SELECT telegram_user_id FROM people WHERE id = ?", (w.client.id,)
     )
     assert client is None
+    await web.aclose()
+
+
+async def test_a_taken_port_is_one_sentence(bot: BotHarness) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        services = replace(bot.services, settings=replace(bot.services.settings, desk_port=port))
+        with pytest.raises(ConfigError, match=f"DESK_LISTEN=127.0.0.1:{port}"):
+            await DeskServer(services, bot.app.bot).start()
+
+
+def test_desk_settings_are_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESK_LISTEN", "0.0.0.0:9090")
+    monkeypatch.setenv("DESK_PUBLIC_URL", "https://desk.example.org/")
+    monkeypatch.setenv("DESK_IDLE_MINUTES", "60")
+    settings = Settings.from_env(env_file=None, require_token=False)
+    assert (settings.desk_host, settings.desk_port) == ("0.0.0.0", 9090)
+    assert settings.desk_url == "https://desk.example.org"
+    assert settings.desk_idle_minutes == 60
+    monkeypatch.setenv("DESK_LISTEN", "8080")
+    with pytest.raises(ConfigError, match="DESK_LISTEN"):
+        Settings.from_env(env_file=None, require_token=False)
+    monkeypatch.setenv("DESK_LISTEN", "127.0.0.1:8080")
+    monkeypatch.setenv("DESK_PUBLIC_URL", "desk.example.org")
+    with pytest.raises(ConfigError, match="DESK_PUBLIC_URL"):
+        Settings.from_env(env_file=None, require_token=False)
+
+
+async def test_behind_https_the_cookie_is_secure(bot: BotHarness) -> None:
+    w = await factories.world(bot)
+    bot.services.settings = replace(
+        bot.services.settings, desk_public_url="https://desk.example.org"
+    )
+    web = client(bot)
+    link = await link_from_bot(w.caseworker_chat)
+    assert link.startswith("https://desk.example.org/sign-in/")
+    answer = await web.post(urlsplit(link).path)
+    assert "Secure" in answer.headers["set-cookie"]
     await web.aclose()

@@ -251,6 +251,8 @@ async def bulk(visit: Visit) -> Response:
     chosen = ids(visit.form)
     action = visit.field("action")
     services, person = visit.services, visit.person
+    if not chosen:
+        return redirect("/caseload")
     for internship_id in chosen:
         # All or nothing for who may: check every row first.
         await actions.followed(services, person, internship_id)
@@ -365,10 +367,13 @@ async def act(visit: Visit) -> Response:
         await actions.lock_hours(services, person, internship.id)
         return redirect(here, done="locked")
     if action in ("invite", "revoke"):
-        whose = people_actions.Whose(visit.field("whose") or "client")
+        whose = _whose(visit.field("whose"))
         if action == "revoke":
-            target = internship.client_id if whose == people_actions.Whose.CLIENT else None
-            target = target or internship.employer_contact_id
+            target = (
+                internship.client_id
+                if whose == people_actions.Whose.CLIENT
+                else internship.employer_contact_id
+            )
             if target is None:
                 raise Missing
             await people_actions.revoke_link(services, person, target)
@@ -416,15 +421,25 @@ async def certificate(visit: Visit) -> Response:
     kind = sniff(content[:64])
     return Response(
         content,
-        media_type=MIME.get(kind, "application/octet-stream") if kind else "application/pdf",
+        media_type=MIME[kind] if kind else "application/octet-stream",
         headers={
             **HEADERS,
-            "Content-Disposition": f'inline; filename="{found.reference}-{found.id}"',
+            # A file of no known kind is never shown in the page, only saved.
+            "Content-Disposition": (
+                f'{"inline" if kind else "attachment"}; filename="{found.reference}-{found.id}"'
+            ),
         },
     )
 
 
 # Small helpers
+
+
+def _whose(value: str) -> people_actions.Whose:
+    try:
+        return people_actions.Whose(value or people_actions.Whose.CLIENT)
+    except ValueError:
+        raise InvalidValue(value) from None
 
 
 def _int(value: str | None, default: int) -> int:
@@ -456,4 +471,4 @@ def _done(visit: Visit) -> str:
 async def _caseworkers(visit: Visit) -> list[tuple[int, str]]:
     require_role(visit.person, (Role.CASEWORKER, Role.ADMIN))
     found = await people.by_role(visit.services.db, Role.CASEWORKER)
-    return [(p.id, p.name) for p in found if p.telegram_user_id is not None or p.id]
+    return [(p.id, p.name) for p in found]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Generator
 
 import uvicorn
 from telegram import Bot
 
+from bot.config import ConfigError
 from bot.desk.app import create_app
 from bot.services import Services
 
@@ -44,14 +46,23 @@ class DeskServer:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Listen; an address that cannot be taken (a port in use) is an `OSError`."""
-        self._task = asyncio.create_task(self._server.serve(), name="desk")
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()
-                raise OSError("The desk could not listen on DESK_LISTEN (is the port in use?).")
-            await asyncio.sleep(0)
+        """Listen; an address that cannot be taken (a port in use) is a `ConfigError`."""
         config = self._server.config
+        # Bound here, so a taken port is one sentence (uvicorn would exit the process).
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((config.host, config.port))
+            # Connections wait in the backlog from now on, until uvicorn takes them.
+            sock.listen(config.backlog)
+        except OSError as exc:
+            sock.close()
+            raise ConfigError(
+                f"The desk cannot listen on DESK_LISTEN={config.host}:{config.port} "
+                f"({exc.strerror}): choose another address, or set DESK_ENABLED=no."
+            ) from exc
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="desk")
         log.info("The desk listens on %s:%d", config.host, config.port)
 
     async def stop(self) -> None:

@@ -8,7 +8,7 @@ again with what stopped it, and sets the headers every answer carries.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +35,7 @@ from bot.actions.refusals import (
 )
 from bot.i18n import N_, Translator
 from bot.services import Services
+from bot.store.models import Person
 
 COOKIE = "desk_session"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -64,14 +65,6 @@ class Forbidden(Exception):
 
 class Missing(Exception):
     """Answered with 404."""
-
-
-class Problem(Exception):
-    """The form is shown again with this message (already translated)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -106,7 +99,7 @@ class Visit:
     form: FormData | None = None
 
     @property
-    def person(self) -> Any:
+    def person(self) -> Person:
         return self.session.person
 
     @property
@@ -193,7 +186,7 @@ def page(desk: Desk, endpoint: Endpoint) -> Callable[[Request], Awaitable[Respon
 
 
 def number(value: str, low: int, high: int) -> int:
-    """A whole number from a form field within [low, high]; else `Problem`."""
+    """A whole number from a form field within [low, high]; else `InvalidValue`."""
     try:
         result = int(value)
     except ValueError:
@@ -203,9 +196,9 @@ def number(value: str, low: int, high: int) -> int:
     return result
 
 
-def ids(values: Mapping[str, Any] | FormData | None) -> list[int]:
+def ids(values: FormData | None) -> list[int]:
     """The internships ticked in a table (`ids` checkboxes)."""
-    if not isinstance(values, FormData):
+    if values is None:
         return []
     found = []
     for value in values.getlist("ids"):
