@@ -15,7 +15,7 @@ EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --
 # The shipped languages, read from the one place they are configured.
 LANGUAGES := $(shell sed -n 's/^\([a-z][a-z]*\) *=.*/\1/p' locales/languages.toml)
 
-.PHONY: help install compile run test lint typecheck pytest extract update missing init-language bench profile clean
+.PHONY: help install compile run test lint typecheck pytest extract update missing init-language bench bench-desk profile clean
 
 help:
 	@echo "make run    - set up and run the bot (needs TELEGRAM_BOT_TOKEN)"
@@ -79,6 +79,10 @@ init-language: extract
 
 bench: compile
 	$(BIN)/python -m bench
+
+# The desk's pages (60 internships, a long timeline) while the bot handles 30 updates a second.
+bench-desk: compile
+	$(BIN)/python -m bench.desk
 
 profile: compile
 	$(BIN)/python -m bench.profile
