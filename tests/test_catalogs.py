@@ -115,3 +115,25 @@ def test_no_catalog_is_marked_fuzzy(language: str) -> None:
     """`pybabel compile` skips a catalog whose header is fuzzy: its flow would show English."""
     fuzzy = [domain for domain in sorted(DOMAINS) if load(language, domain).fuzzy]
     assert fuzzy == [], f"{language}: remove '#, fuzzy' above the header of {fuzzy}"
+
+
+def template_messages() -> set[str]:
+    """The texts of the desk's Jinja templates (`{{ _("...") }}`)."""
+    ids: set[str] = set()
+    for path in sorted((ROOT / "bot" / "desk" / "templates").glob("*.html")):
+        for _, message, _, _ in extract_from_file("jinja2", str(path)):
+            ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_desk_templates_are_translated(language: str) -> None:
+    catalog = load(language, "desk")
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and m.string and not m.fuzzy
+    }
+    found = template_messages()
+    assert "Sign out" in found
+    assert sorted(found - translated) == []

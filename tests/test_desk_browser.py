@@ -179,6 +179,7 @@ async def test_sign_in_search_detail_certificate_extend_lock_sign_out(
 
     await page.get_by_role("link", name="Uren", exact=True).click()
     await expect(page.get_by_role("heading", name="Uren van")).to_be_visible()
+    await expect(page.locator("tbody")).to_contain_text("versie 1 van 23/11/2026 07:00")
     await shot(page, "08-hours")
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Downloaden als CSV").click()

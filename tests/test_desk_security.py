@@ -150,6 +150,19 @@ async def test_another_caseloads_internship_is_refused_on_every_route(bot: BotHa
     page = (await web.get("/caseload", params={"q": "El Amrani"})).text
     assert "Geen stages gevonden." in page
     assert f"/internships/{w.internship.id}" not in page
+    # A second chance starts from the new-internship form: not from theirs either.
+    assert (await web.get("/new", params={"previous": str(w.internship.id)})).status_code == 403
+    answer = await web.post(
+        "/new",
+        data={"csrf": csrf, "previous": str(w.internship.id), "start": "7/12/2026"},
+    )
+    assert answer.status_code == 403
+    hours = (await web.get("/hours", params={"month": "2026-11"})).text
+    assert "Olena Kovalenko" in hours
+    assert "Samir" not in hours
+    csv = (await web.get("/hours.csv", params={"month": "2026-11"})).text
+    assert "Olena Kovalenko" in csv
+    assert "Samir" not in csv
     assert (await web.get("/internships/999999")).status_code == 404
     assert await snapshot(bot) == before
     await web.aclose()

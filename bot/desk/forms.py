@@ -32,7 +32,7 @@ from bot.exports import (
 )
 from bot.i18n import N_
 from bot.parsing import Yearless, parse_clock, parse_day
-from bot.store import people, workplaces
+from bot.store import caseload, people, workplaces
 from bot.store.models import Role, Schedule, WorkplaceKind
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -115,6 +115,9 @@ async def new_create(visit: Visit) -> Response:
         "previous",
     ]
     values = {name: visit.field(name) for name in names}
+    if values["previous"]:
+        # A second chance: the previous internship must be one the person follows.
+        await actions.followed(visit.services, visit.person, _whole(values["previous"]))
     days = {int(d) for d in _list(visit, "days") if d.isdigit() and int(d) < 7}
     try:
         draft = _draft(visit, values, days)
@@ -239,9 +242,14 @@ async def _hours(visit: Visit) -> tuple[date, list[HoursRow], list[str], str]:
 async def hours_page(visit: Visit) -> Response:
     first, rows, places, chosen = await _hours(visit)
     t = visit.t
+    latest = await caseload.latest_hours(visit.services.db, [row.internship_id for row in rows])
     return visit.render(
         "hours.html",
         rows=rows,
+        versions={
+            key: (value.version, t.datetime(value.submitted_at, "dd/MM/yyyy HH:mm"))
+            for key, value in latest.items()
+        },
         places=places,
         chosen=chosen,
         month=first.strftime("%Y-%m"),
