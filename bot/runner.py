@@ -112,12 +112,13 @@ async def _run(settings: Settings, webhook: WebhookOptions | None) -> None:
         if not await _initialize(application, stop):
             return
         try:
-            await application.start()
-            await start_background(application)
+            # Before the bot starts: a desk address that is taken stops here, in one sentence.
             desk = DeskServer(services, application.bot) if settings.desk_enabled else None
             if desk is not None:
                 await desk.start()
             try:
+                await application.start()
+                await start_background(application)
                 if webhook is None:
                     await _poll(application, stop)
                 else:

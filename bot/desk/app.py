@@ -130,10 +130,11 @@ def _sign_in(desk: Desk) -> forms.Handler:
                 ),
             )
         response = redirect("/caseload")
+        # No lifetime: the browser keeps it until it closes, the server ends the session
+        # after DESK_IDLE_MINUTES without a request (however long a busy day lasts).
         response.set_cookie(
             COOKIE,
             secret,
-            max_age=desk.services.settings.desk_idle_minutes * 60,
             httponly=True,
             samesite="strict",
             secure=desk.secure,
