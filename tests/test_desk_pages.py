@@ -155,3 +155,38 @@ async def test_behind_https_the_cookie_is_secure(bot: BotHarness) -> None:
     answer = await web.post(urlsplit(link).path)
     assert "Secure" in answer.headers["set-cookie"]
     await web.aclose()
+
+
+async def test_the_new_internship_form_says_what_is_wrong_and_stores_nothing(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    other_place = await factories.workplace(bot, "Sociaal Restaurant De Kade")
+    web = await signed_in(bot, w.caseworker_chat)
+    csrf = csrf_of((await web.get("/new")).text)
+    form = {
+        "csrf": csrf,
+        "client_name": "Yusuf Demir",
+        "client_language": "tr",
+        "workplace_id": str(other_place.id),
+        "contact_id": str(w.employer.id),
+        "days": ["0", "1", "2", "3", "4"],
+        "day_start": "08:30",
+        "day_end": "16:30",
+        "start": "1/12/2026",
+        "length": "9",
+    }
+    count = await bot.services.db.fetchval("SELECT COUNT(*) FROM internships")
+    wrong_contact = await web.post("/new", data=form)
+    assert wrong_contact.status_code == 400
+    assert "De contactpersoon moet op de gekozen werkplek werken." in wrong_contact.text
+    # What was typed stays in the form.
+    assert 'value="Yusuf Demir"' in wrong_contact.text
+    saturday = await web.post("/new", data={**form, "contact_id": "", "start": "5/12/2026"})
+    assert saturday.status_code == 400
+    assert "De eerste dag moet een werkdag van het uurrooster zijn" in saturday.text
+    no_name = await web.post("/new", data={**form, "contact_id": "", "client_name": "1"})
+    assert no_name.status_code == 400
+    assert "Een naam heeft 2 tot 100 tekens" in no_name.text
+    assert await bot.services.db.fetchval("SELECT COUNT(*) FROM internships") == count
+    await web.aclose()

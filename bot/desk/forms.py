@@ -47,6 +47,7 @@ WHY = {
     "address": N_("The address is too long (at most 200 characters)."),
     "text": N_("A first-day text is too long (at most 300 characters)."),
     "private": N_("A private employer has no internship: the contract starts at once."),
+    "contact": N_("The contact person must work at the chosen workplace."),
 }
 NAME_RULE = N_("A name needs 2 to 100 characters, with at least one letter.")
 
