@@ -162,6 +162,7 @@ async def test_sign_in_search_detail_certificate_extend_lock_sign_out(
     await page.get_by_label("Verlengen met werkdagen").fill("2")
     await page.get_by_role("button", name="Verlengen").click()
     await expect(page.get_by_role("status")).to_contain_text("De stage is verlengd")
+    await expect(page.locator("tbody")).to_contain_text("verlengd met 2 werkdagen")
     await shot(page, "06-extended")
     await bot.deliver()
     assert any("Je stage duurt langer" in text for text in w.client_chat.texts)

@@ -110,6 +110,9 @@ async def test_a_new_invite_link_is_shown_as_text(bot: BotHarness) -> None:
     )
     assert answer.status_code == 200
     assert "https://t.me/werkervaring_test_bot?start=" in answer.text
+    assert '<svg width="' in answer.text  # the QR code
+    detail = (await web.get(f"/internships/{w.internship.id}")).text
+    assert "nieuwe uitnodigingslink" in detail  # the history, in words
     client = await bot.services.db.fetchval(
         "SELECT telegram_user_id FROM people WHERE id = ?", (w.client.id,)
     )

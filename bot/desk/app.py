@@ -7,10 +7,13 @@ concerned through the outbox, exactly as when the caseworker acts in the bot.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import segno
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -54,7 +57,7 @@ from bot.files import FileKind, sniff
 from bot.i18n import N_
 from bot.parsing import Yearless, parse_day
 from bot.services import Services
-from bot.store import caseload, people
+from bot.store import audit, caseload, people
 from bot.store import desk as desk_store
 from bot.store.models import Role
 
@@ -66,6 +69,23 @@ MIME = {
     FileKind.PNG: "image/png",
     FileKind.HEIF: "image/heif",
     FileKind.PDF: "application/pdf",
+}
+# The history of an internship in words (the audit log's actions).
+HISTORY = {
+    "internship.created": N_("created"),
+    "internship.extended": N_("extended by {workdays} workdays"),
+    "internship.start_moved": N_("start moved"),
+    "internship.cancelled": N_("cancelled"),
+    "internship.closed": N_("closed"),
+    "internship.second_chance": N_("second chance at another workplace"),
+    "internship.reassigned": N_("reassigned"),
+    "internship.remind_later": N_("reminder for later set"),
+    "hours.submitted": N_("hours submitted (version {version})"),
+    "hours.locked": N_("hours locked"),
+    "evaluation.submitted": N_("evaluation submitted"),
+    "invite.renewed": N_("new invite link"),
+    "desk.workplace_reminded": N_("workplace reminded"),
+    "privacy.purged": N_("personal data removed"),
 }
 DONE = {
     "extended": N_("The internship was extended; the workplace and the client were told."),
@@ -301,6 +321,8 @@ async def detail(visit: Visit) -> Response:
     internship_id = int(visit.request.path_params["id"])
     internship = await actions.followed(services, person, internship_id)
     text, _buttons = await lines.detail(services, t, person, internship)
+    # The desk shows the whole history below, in words, instead of the chat's last lines.
+    text = text.split(t._("🗂 History:"), 1)[0].rstrip()
     certificates = (
         await desk_store.certificates_of(services.db, internship.id)
         if internship.caseworker_id == person.id
@@ -326,7 +348,26 @@ async def detail(visit: Visit) -> Response:
         done=_done(visit),
         invite=None,
         when=lambda moment: t.datetime(moment, "dd/MM/yyyy HH:mm"),
+        history=await _history(visit, internship.id),
     )
+
+
+async def _history(visit: Visit, internship_id: int) -> list[tuple[str, str, str]]:
+    """(when, who, what) for every entry of the internship's audit log, newest first."""
+    services, t = visit.services, visit.t
+    names: dict[int, str] = {}
+    found = []
+    for entry in reversed(await audit.for_subject(services.db, "internship", internship_id)):
+        if entry.actor_id is not None and entry.actor_id not in names:
+            names[entry.actor_id] = await lines.name_of(services, entry.actor_id)
+        who = names[entry.actor_id] if entry.actor_id is not None else t.plain("the bot")
+        what = HISTORY.get(entry.action)
+        try:
+            text = t.plain(what, **entry.details) if what else entry.action
+        except (KeyError, IndexError):
+            text = entry.action
+        found.append((t.datetime(entry.at, "dd/MM/yyyy HH:mm"), who, text))
+    return found
 
 
 async def act(visit: Visit) -> Response:
@@ -382,17 +423,13 @@ async def act(visit: Visit) -> Response:
         invitation = await people_actions.relink(services, person, internship.id, whose)
         username = services.settings.bot_username or visit.desk.bot.username
         link = people_actions.deep_link(username, invitation.token)
-        t = visit.t
-        return message_page(
-            visit.desk,
-            t,
-            200,
-            t.plain("New invite link"),
-            t.plain(
-                "Give this link to {name}; it works once: {link}",
-                name=invitation.person.name,
-                link=link,
-            ),
+        return visit.render(
+            "invite.html",
+            name=invitation.person.name,
+            link=link,
+            # The bot's HTML text, as plain text to copy.
+            message=html.unescape(people_actions.invite_message(services, invitation.person, link)),
+            qr=Markup(segno.make(link, error="m").svg_inline(scale=5, title=link)),
         )
     raise Missing
 

@@ -7,6 +7,7 @@ first, then all or nothing); the hours page and its CSV are `export hours`.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
@@ -169,10 +170,12 @@ def _invites(visit: Visit, invitations: list[Invitation]) -> list[tuple[str, str
     return [
         (
             invitation.person.name,
-            people_actions.invite_message(
-                visit.services,
-                invitation.person,
-                people_actions.deep_link(username, invitation.token),
+            html.unescape(
+                people_actions.invite_message(
+                    visit.services,
+                    invitation.person,
+                    people_actions.deep_link(username, invitation.token),
+                )
             ),
         )
         for invitation in invitations
