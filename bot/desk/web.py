@@ -2,8 +2,9 @@
 
 `page` wraps an endpoint: it finds the signed-in person (no session: 403 with how to
 sign in), checks the form token of every POST (missing or wrong: 403, nothing done),
-turns a refusal of `bot.actions` into 403 (not yours), 404 (not there) or the page
-again with what stopped it, and sets the headers every answer carries.
+turns a refusal of `bot.actions` into 403 (not yours), 404 (not there), 400 (a value
+not accepted) or 409 (it no longer fits), each a page that says so, and sets the
+headers every answer carries.
 """
 
 from __future__ import annotations

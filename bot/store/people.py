@@ -97,3 +97,13 @@ async def caseworkers_of(db: Database, person: Person) -> list[Person]:
         return []
     rows = await db.fetchall(sql, params)
     return [Person.from_row(r) for r in rows]
+
+
+async def names(db: Database, person_ids: list[int]) -> dict[int, str]:
+    """The names of these people, in one query (a caseload's clients and caseworkers)."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    rows = await db.fetchall(f"SELECT id, name FROM people WHERE id IN ({marks})", wanted)
+    return {int(r["id"]): str(r["name"]) for r in rows}

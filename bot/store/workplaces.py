@@ -36,3 +36,13 @@ async def get(db: Database, workplace_id: int) -> Workplace | None:
 async def all_workplaces(db: Database) -> list[Workplace]:
     rows = await db.fetchall("SELECT * FROM workplaces ORDER BY name")
     return [Workplace.from_row(r) for r in rows]
+
+
+async def names(db: Database, workplace_ids: list[int]) -> dict[int, str]:
+    """The names of these workplaces, in one query."""
+    wanted = sorted(set(workplace_ids))
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    rows = await db.fetchall(f"SELECT id, name FROM workplaces WHERE id IN ({marks})", wanted)
+    return {int(r["id"]): str(r["name"]) for r in rows}
