@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.clock import to_db
 from bot.db import Database
 from bot.store.models import Person, Role
+from bot.store.names import names_by_id
 
 
 async def create(
@@ -101,9 +102,4 @@ async def caseworkers_of(db: Database, person: Person) -> list[Person]:
 
 async def names(db: Database, person_ids: list[int]) -> dict[int, str]:
     """The names of these people, in one query (a caseload's clients and caseworkers)."""
-    wanted = sorted(set(person_ids))
-    if not wanted:
-        return {}
-    marks = ",".join("?" for _ in wanted)
-    rows = await db.fetchall(f"SELECT id, name FROM people WHERE id IN ({marks})", wanted)
-    return {int(r["id"]): str(r["name"]) for r in rows}
+    return await names_by_id(db, "people", person_ids)

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.clock import to_db
 from bot.db import Database
 from bot.store.models import Workplace, WorkplaceKind
+from bot.store.names import names_by_id
 
 
 async def create(
@@ -40,9 +41,4 @@ async def all_workplaces(db: Database) -> list[Workplace]:
 
 async def names(db: Database, workplace_ids: list[int]) -> dict[int, str]:
     """The names of these workplaces, in one query."""
-    wanted = sorted(set(workplace_ids))
-    if not wanted:
-        return {}
-    marks = ",".join("?" for _ in wanted)
-    rows = await db.fetchall(f"SELECT id, name FROM workplaces WHERE id IN ({marks})", wanted)
-    return {int(r["id"]): str(r["name"]) for r in rows}
+    return await names_by_id(db, "workplaces", workplace_ids)
