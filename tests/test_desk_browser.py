@@ -28,6 +28,7 @@ from bot.exports import hours_csv_bytes, hours_rows
 from bot.store import caseload
 from bot.store.models import Role
 from tests import factories
+from tests.conftest import ARTEFACTS_WRITTEN
 from tests.desk_client import link_from_bot
 from tests.harness import BotHarness, ChatUser
 from tests.test_desk_security import certificate_of
@@ -74,9 +75,7 @@ async def browser(request: pytest.FixtureRequest, chromium: Path) -> AsyncIterat
             yield launched
         finally:
             await launched.close()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"desk screenshots: {ARTEFACTS}")
+    request.config.stash[ARTEFACTS_WRITTEN] = ARTEFACTS
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -253,3 +252,16 @@ async def test_create_by_form_and_import_all_or_nothing(
     await expect(page.get_by_role("status")).to_contain_text("Er zijn 2 stages aangemaakt.")
     await shot(page, "14-imported")
     assert await count_internships(bot) == 4
+
+    # At 200% zoom (half the width), the page reflows; only the table scrolls on its own.
+    await page.set_viewport_size({"width": 640, "height": 900})
+    await page.get_by_role("link", name="Dossiers", exact=True).click()
+    await expect(page.locator("tbody tr")).to_have_count(4)
+    overflow = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    await page.keyboard.press("Tab")
+    focused = await page.evaluate("document.activeElement.textContent")
+    assert focused == "Naar de inhoud"
+    await shot(page, "15-caseload-at-200-percent")
