@@ -14,14 +14,15 @@ LOCK_FLAGS :=
 
 # One gettext domain per module: `bot` for the application, one per conversation.
 CONVERSATIONS := $(filter-out __init__,$(basename $(notdir $(wildcard conversations/*.py))))
-DOMAINS := bot $(CONVERSATIONS)
+# `desk` for the web desk (bot/desk: its Python and its Jinja templates).
+DOMAINS := bot desk $(CONVERSATIONS)
 KEYWORDS := -k N_ -k _ -k plain -k ngettext:1,2
 EXTRACT := $(BIN)/pybabel -q extract --project=werkervaring-bot --no-location --sort-output \
 	$(KEYWORDS)
 # The shipped languages, read from the one place they are configured.
 LANGUAGES := $(shell sed -n 's/^\([a-z][a-zA-Z_]*\) *=.*/\1/p' locales/languages.toml)
 
-.PHONY: help install lock compile run test lint typecheck pytest extract update missing init-language bench profile clean
+.PHONY: help install lock compile run test lint typecheck pytest extract update missing init-language bench bench-desk profile clean
 
 help:
 	@echo "make run    - set up and run the bot (needs TELEGRAM_BOT_TOKEN)"
@@ -73,7 +74,8 @@ test: lint typecheck pytest
 # Refresh the templates from the code, then merge them into every language's catalog.
 extract: $(STAMP)
 	@rm -rf locales/templates && mkdir -p locales/templates
-	@$(EXTRACT) --output-file locales/templates/bot.pot bot
+	@$(EXTRACT) --ignore-dirs='desk .* ._' --output-file locales/templates/bot.pot bot
+	@$(EXTRACT) --mapping-file babel.cfg --output-file locales/templates/desk.pot bot/desk
 	@for d in $(CONVERSATIONS); do \
 		$(EXTRACT) --output-file locales/templates/$$d.pot conversations/$$d.py || exit 1; \
 	done
@@ -97,6 +99,10 @@ init-language: extract
 
 bench: compile
 	$(BIN)/python -m bench
+
+# The desk's pages (60 internships, a long timeline) while the bot handles 30 updates a second.
+bench-desk: compile
+	$(BIN)/python -m bench.desk
 
 profile: compile
 	$(BIN)/python -m bench.profile

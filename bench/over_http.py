@@ -146,6 +146,8 @@ def bot_process(
             DATABASE_PATH=str(database),
             LOG_LEVEL="WARNING",
             ONE_CORE="yes",
+            # The web desk is measured on its own (bench.desk); here it would take a port.
+            DESK_ENABLED="no",
             **env,
         ),
         stdout=log,

@@ -140,6 +140,11 @@ async def caseload_lines(services: Services, person: Person) -> list[Line]:
     evaluations = await caseload.evaluations(db, ids)
     now_local = services.clock.now().astimezone(services.settings.timezone)
     deadline = services.settings.reminder_times.evaluation_deadline
+    # Every name in two queries, not two per internship (a caseload of 60 is 120 trips).
+    person_names = await people.names(
+        db, [i.client_id for i in mine] + [i.caseworker_id for i in mine]
+    )
+    place_names = await workplaces.names(db, [i.workplace_id for i in mine])
     lines = []
     for internship in mine:
         evaluation = evaluations.get(internship.id)
@@ -150,9 +155,9 @@ async def caseload_lines(services: Services, person: Person) -> list[Line]:
             Line(
                 internship=internship,
                 glance=glance_of(internship, now_local, deadline, internship.id in sick, outcome),
-                client=await name_of(services, internship.client_id),
-                workplace=await _workplace_name(services, internship.workplace_id),
-                caseworker=await name_of(services, internship.caseworker_id),
+                client=person_names.get(internship.client_id, "?"),
+                workplace=place_names.get(internship.workplace_id, "?"),
+                caseworker=person_names.get(internship.caseworker_id, "?"),
                 last_day=workdays.last_day(internship),
                 due_day=workdays.due_day(internship),
                 outcome=outcome,

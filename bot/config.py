@@ -60,6 +60,17 @@ class Settings:
     # Keep the process on one processor core (see `bot.runner.keep_to_one_core`).
     one_core: bool = True
     reminder_times: ReminderTimes = field(default_factory=ReminderTimes)
+    # The caseworker's desk (bot.desk), served beside the bot by `run`.
+    desk_enabled: bool = True
+    desk_host: str = "127.0.0.1"
+    desk_port: int = 8080
+    # The address people open (the HTTPS reverse proxy's); None: http://host:port.
+    desk_public_url: str | None = None
+    desk_idle_minutes: int = 8 * 60
+
+    @property
+    def desk_url(self) -> str:
+        return (self.desk_public_url or f"http://{self.desk_host}:{self.desk_port}").rstrip("/")
 
     @classmethod
     def from_env(cls, env_file: Path | None = Path(".env"), require_token: bool = True) -> Settings:
@@ -70,6 +81,7 @@ class Settings:
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if require_token:
             check_token(token)
+        desk_host, desk_port = parse_listen(env.get("DESK_LISTEN", "") or "127.0.0.1:8080")
         return cls(
             token=token,
             database_path=Path(env.get("DATABASE_PATH", "") or "data/werkervaring.sqlite3"),
@@ -88,6 +100,13 @@ class Settings:
             ),
             retention_days=parse_positive_int("RETENTION_DAYS", env.get("RETENTION_DAYS"), 365 * 2),
             one_core=parse_switch("ONE_CORE", env.get("ONE_CORE"), True),
+            desk_enabled=parse_switch("DESK_ENABLED", env.get("DESK_ENABLED"), True),
+            desk_host=desk_host,
+            desk_port=desk_port,
+            desk_public_url=parse_public_url(env.get("DESK_PUBLIC_URL", "")),
+            desk_idle_minutes=parse_positive_int(
+                "DESK_IDLE_MINUTES", env.get("DESK_IDLE_MINUTES"), 8 * 60
+            ),
             reminder_times=ReminderTimes(
                 evaluation_heads_up=parse_time(
                     "EVALUATION_HEADS_UP_TIME", env.get("EVALUATION_HEADS_UP_TIME"), time(14, 0)
@@ -198,3 +217,22 @@ def parse_time(name: str, value: str | None, default: time) -> time:
         return time.fromisoformat(value.strip())
     except ValueError as exc:
         raise ConfigError(f"{name}={value!r} must be a time of day such as 08:00.") from exc
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """DESK_LISTEN: host:port, such as 127.0.0.1:8080."""
+    host, _, port = value.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"DESK_LISTEN={value!r} must be a host and port such as 127.0.0.1:8080.")
+    return host.strip("[]"), int(port)
+
+
+def parse_public_url(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ConfigError(
+            f"DESK_PUBLIC_URL={value!r} must be an address such as https://desk.example.org."
+        )
+    return value.rstrip("/")

@@ -53,6 +53,7 @@ class Action(StrEnum):
     EXPORT = "export"
     SETTINGS = "settings"
     STAFF = "caseworkers"
+    DESK = "desk"
     HELP = "help"
     CANCEL = "cancel"
 
@@ -87,6 +88,7 @@ ITEMS = {
         MenuItem(Action.EXPORT, "📤", N_("Export hours")),
         MenuItem(Action.SETTINGS, "🔔", N_("Notifications")),
         MenuItem(Action.STAFF, "👥", N_("Caseworkers")),
+        MenuItem(Action.DESK, "🖥", N_("Desk")),
         MenuItem(Action.HELP, "❓", N_("Help")),
         MenuItem(Action.CANCEL, "✖️", N_("Cancel")),
     )
@@ -109,12 +111,12 @@ LAYOUTS: dict[Role, list[list[Action]]] = {
     Role.CASEWORKER: [
         [Action.CASELOAD, Action.NEW_INTERNSHIP],
         [Action.EXPORT, Action.SETTINGS],
-        [Action.LANGUAGE, Action.HELP],
+        [Action.DESK, Action.LANGUAGE, Action.HELP],
     ],
     Role.ADMIN: [
         [Action.CASELOAD, Action.NEW_INTERNSHIP],
         [Action.EXPORT, Action.SETTINGS],
-        [Action.STAFF],
+        [Action.STAFF, Action.DESK],
         [Action.LANGUAGE, Action.HELP],
     ],
 }

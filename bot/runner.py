@@ -27,6 +27,7 @@ from bot.app import (
     stop_background,
 )
 from bot.config import ConfigError, Settings
+from bot.desk.server import DeskServer
 from bot.polling import Poller, pause_after
 from bot.services import open_services
 from bot.webhook import MAX_CONNECTIONS, SECRET_PATTERN, WebhookServer
@@ -111,12 +112,20 @@ async def _run(settings: Settings, webhook: WebhookOptions | None) -> None:
         if not await _initialize(application, stop):
             return
         try:
-            await application.start()
-            await start_background(application)
-            if webhook is None:
-                await _poll(application, stop)
-            else:
-                await _serve_webhook(application, webhook, stop)
+            # Before the bot starts: a desk address that is taken stops here, in one sentence.
+            desk = DeskServer(services, application.bot) if settings.desk_enabled else None
+            if desk is not None:
+                await desk.start()
+            try:
+                await application.start()
+                await start_background(application)
+                if webhook is None:
+                    await _poll(application, stop)
+                else:
+                    await _serve_webhook(application, webhook, stop)
+            finally:
+                if desk is not None:
+                    await desk.stop()
             log.info("Stopping")
             await stop_background(application)
             await application.stop()

@@ -1,4 +1,4 @@
-"""Webhook mode: a small HTTP server that answers Telegram only after the commit.
+"""Webhook mode: Telegram's POSTs, answered only after the commit.
 
 PTB's own webhook server answers Telegram's request before the update is handled,
 so a crash in between loses it. Here the answer waits for `handle_update`: 200 once
@@ -6,51 +6,42 @@ the update's effects are committed (or it was handled before), 503 when Telegram
 was unreachable while handling it (Telegram sends it again later), 403 without
 the secret token.
 
-It speaks plain HTTP/1.1, one request per connection: put it behind the HTTPS
-reverse proxy that Telegram's webhooks need. Telegram sends the next update of a
-chat only after the previous one was answered, and updates of different chats at
-the same time (up to `MAX_CONNECTIONS`); `bot.chat_order` keeps each chat in
-order here too.
+A Starlette route served by uvicorn in the bot's event loop (`bot.serving`, as the
+desk), plain HTTP, one request per connection: put it behind the HTTPS reverse proxy
+that Telegram's webhooks need. Telegram sends the next update of a chat only after
+the previous one was answered, and updates of different chats at the same time (up
+to `MAX_CONNECTIONS`); `bot.chat_order` keeps each chat in order here too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
 import re
 import time
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from telegram import Update
 
 from bot.app import BotApplication, Outcome, WerkervaringApplication
 from bot.polling import RETRY_FOR
+from bot.serving import AsgiServer
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_BODY = 1 << 20
-READ_TIMEOUT = 30.0
 # How many requests Telegram may have open at once (`setWebhook max_connections`).
 MAX_CONNECTIONS = 40
-
-
-class BadRequestError(Exception):
-    """The HTTP request cannot be understood."""
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
 
 
 class WebhookServer:
@@ -73,54 +64,41 @@ class WebhookServer:
         self.secret_token = secret_token
         self.host = host
         self.port = port
-        self._server: asyncio.Server | None = None
+        app = Starlette(
+            routes=[Route(self.path, self._receive, methods=["POST"])],
+            # Another path (404) or method (405) closes the connection too.
+            exception_handlers={404: _refused, 405: _refused},
+        )
+        self._server = AsgiServer(app, host, port, "--listen and --port")
         self._handling: set[asyncio.Task[Any]] = set()
         # When each update still being retried by Telegram first came in.
         self._first_seen: dict[int, float] = {}
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
         # With port 0 the system picks one; tests read it here.
-        self.port = self._server.sockets[0].getsockname()[1]
+        self.port = await self._server.start()
         log.info("Webhook server listening on %s:%s%s", self.host, self.port, self.path)
 
     async def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.close()
-        # An update being handled finishes (or is undone) before we return.
+        # uvicorn finishes the requests in progress: an update being handled finishes
+        # (or is undone) before we return.
+        await self._server.stop()
         if self._handling:
             await asyncio.wait(self._handling)
-        self._server = None
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            try:
-                request = await asyncio.wait_for(read_request(reader), READ_TIMEOUT)
-            except (BadRequestError, TimeoutError, asyncio.IncompleteReadError, ValueError):
-                status = HTTPStatus.BAD_REQUEST
-            else:
-                status = await self.respond(request)
-            await write_response(writer, status)
-        except ConnectionError:
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+    async def _receive(self, request: Request) -> PlainTextResponse:
+        body = await _body(request)
+        status = HTTPStatus.BAD_REQUEST if body is None else await self.respond(request, body)
+        return _answer(status)
 
-    async def respond(self, request: Request) -> HTTPStatus:
-        """The status for one request; handles the update it carries first."""
-        if request.path.split("?", 1)[0] != self.path:
-            return HTTPStatus.NOT_FOUND
-        if request.method != "POST":
-            return HTTPStatus.METHOD_NOT_ALLOWED
+    async def respond(self, request: Request, body: bytes) -> HTTPStatus:
+        """The status for one POST to the path; handles the update it carries first."""
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
             log.warning("Webhook request without the right secret token refused")
             return HTTPStatus.FORBIDDEN
         try:
-            data = json.loads(request.body)
+            data = json.loads(body)
             update = Update.de_json(data, self.application.bot)
         except (ValueError, TypeError, KeyError):
             return HTTPStatus.BAD_REQUEST
@@ -156,33 +134,21 @@ class WebhookServer:
         outcome.append(result)
 
 
-async def read_request(reader: asyncio.StreamReader) -> Request:
-    line = (await reader.readline()).decode("latin-1").strip()
-    parts = line.split()
-    if len(parts) != 3 or not parts[2].startswith("HTTP/"):
-        raise BadRequestError
-    headers: dict[str, str] = {}
-    while True:
-        header = (await reader.readline()).decode("latin-1")
-        if header in ("\r\n", "\n", ""):
-            break
-        name, _, value = header.partition(":")
-        headers[name.strip().lower()] = value.strip()
-        if len(headers) > 100:
-            raise BadRequestError
-    length = int(headers.get("content-length", "0"))
-    if not 0 <= length <= MAX_BODY:
-        raise BadRequestError
-    body = await reader.readexactly(length) if length else b""
-    return Request(parts[0].upper(), parts[1], headers, body)
+def _answer(status: HTTPStatus) -> PlainTextResponse:
+    # One request per connection, as Telegram makes them.
+    return PlainTextResponse(status.phrase, status.value, headers={"Connection": "close"})
 
 
-async def write_response(writer: asyncio.StreamWriter, status: HTTPStatus) -> None:
-    body = status.phrase.encode()
-    writer.write(
-        f"HTTP/1.1 {status.value} {status.phrase}\r\n"
-        f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
-        "Connection: close\r\n\r\n".encode()
-        + body
-    )
-    await writer.drain()
+async def _refused(request: Request, exc: Exception) -> PlainTextResponse:
+    assert isinstance(exc, HTTPException)
+    return _answer(HTTPStatus(exc.status_code))
+
+
+async def _body(request: Request) -> bytes | None:
+    """The body, or None when it is larger than an update can be."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)

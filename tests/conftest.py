@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,16 @@ from bot.i18n import LOCALES_DIR
 from tests.harness import BOT_USERNAME, TEST_TOKEN, BotHarness
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+# Where the desk's browser tests wrote their screenshots (set by tests/test_desk_browser.py).
+ARTEFACTS_WRITTEN = pytest.StashKey[Path]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    folder = config.stash.get(ARTEFACTS_WRITTEN, None)
+    if folder is not None:
+        terminalreporter.write_line(f"desk screenshots: {folder}")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -25,7 +25,12 @@ TAG = re.compile(r"</?[a-z]+>")
 
 def domains() -> dict[str, list[Path]]:
     """Each gettext domain and the source files it is extracted from."""
-    found = {"bot": sorted((ROOT / "bot").rglob("*.py"))}
+    desk = ROOT / "bot" / "desk"
+    found = {
+        "bot": sorted(p for p in (ROOT / "bot").rglob("*.py") if desk not in p.parents),
+        # The web desk's own domain (its templates are extracted with them by `make extract`).
+        "desk": sorted(desk.rglob("*.py")),
+    }
     for module in sorted((ROOT / "conversations").glob("*.py")):
         if module.name != "__init__.py":
             found[module.stem] = [module]
@@ -200,3 +205,25 @@ def test_right_to_left_placeholders_are_isolated(language: str) -> None:
                         )
                 checked += 1
     assert checked > 100
+
+
+def template_messages() -> set[str]:
+    """The texts of the desk's Jinja templates (`{{ _("...") }}`)."""
+    ids: set[str] = set()
+    for path in sorted((ROOT / "bot" / "desk" / "templates").glob("*.html")):
+        for _, message, _, _ in extract_from_file("jinja2", str(path)):
+            ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_desk_templates_are_translated(language: str) -> None:
+    catalog = load(language, "desk")
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and m.string and not m.fuzzy
+    }
+    found = template_messages()
+    assert "Sign out" in found
+    assert sorted(found - translated) == []

@@ -21,7 +21,7 @@ from bot.app import Outcome, WerkervaringApplication
 from bot.cli import main
 from bot.config import Settings
 from bot.store import processed
-from bot.webhook import WebhookServer
+from bot.webhook import MAX_BODY, WebhookServer
 from tests import factories
 from tests.harness import TEST_TOKEN, BotHarness, ChatUser
 
@@ -372,6 +372,7 @@ async def test_the_webhook_refuses_what_is_not_telegram(bot: BotHarness) -> None
         assert await post(server, as_body(update), path="/other") == HTTPStatus.NOT_FOUND
         assert await post(server, b"", method="GET") == HTTPStatus.METHOD_NOT_ALLOWED
         assert await post(server, b"{not json") == HTTPStatus.BAD_REQUEST
+        assert await post(server, b" " * (MAX_BODY + 1)) == HTTPStatus.BAD_REQUEST
         assert stranger.inbox == []
         assert await processed.count(bot.services.db) == 0
     finally:

@@ -42,10 +42,20 @@ STAFF_MENU = [
     "➕ Nieuwe stage",
     "📤 Uren exporteren",
     "🔔 Meldingen",
+    "🖥 Bureau",
     "🌐 Taal",
     "❓ Hulp",
 ]
-STAFF_COMMANDS = ["caseload", "newinternship", "export", "settings", "language", "help", "cancel"]
+STAFF_COMMANDS = [
+    "caseload",
+    "newinternship",
+    "export",
+    "settings",
+    "desk",
+    "language",
+    "help",
+    "cancel",
+]
 # An admin also invites, sees and revokes caseworkers.
 ADMIN_MENU = [*STAFF_MENU[:4], "👥 Deskundigen", *STAFF_MENU[4:]]
 ADMIN_COMMANDS = [*STAFF_COMMANDS[:4], "caseworkers", *STAFF_COMMANDS[4:]]

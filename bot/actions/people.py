@@ -46,7 +46,7 @@ from bot.actions.refusals import (
 from bot.i18n import REFERENCE_LANGUAGE
 from bot.notices import catch_up
 from bot.services import Services
-from bot.store import audit, caseload, internships, invites, outbox, people
+from bot.store import audit, caseload, desk, internships, invites, outbox, people
 from bot.store.models import Person, Role
 from bot.text import check_name, clean
 
@@ -137,6 +137,7 @@ async def unlink(services: Services, person: Person, actor_id: int | None) -> No
         # someone else's hands (a lost phone): certificates and reports must not follow.
         await outbox.fail_pending_for_recipient(services.db, person.id, "unlinked")
         await invites.revoke_open(services.db, person.id, now)
+        await desk.end_sessions_of(services.db, person.id, now)
         await audit.record(services.db, now, actor_id, "account.unlinked", "person", person.id)
 
 

@@ -92,3 +92,7 @@ def require_open(internship: Internship) -> Internship:
 
 class NothingSubmitted(Refusal):
     """What the action works on was not submitted yet (no hours to lock, say)."""
+
+
+class NobodyReached(Refusal):
+    """There is nobody to tell (no contact person linked to Telegram)."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.clock import to_db
 from bot.db import Database
 from bot.store.models import Person, Role
+from bot.store.names import names_by_id
 
 
 async def create(
@@ -113,3 +114,8 @@ async def staff_named(db: Database, name: str) -> Person | None:
         (name,),
     )
     return Person.from_row(row) if row else None
+
+
+async def names(db: Database, person_ids: list[int]) -> dict[int, str]:
+    """The names of these people, in one query (a caseload's clients and caseworkers)."""
+    return await names_by_id(db, "people", person_ids)

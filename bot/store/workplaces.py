@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.clock import to_db
 from bot.db import Database
 from bot.store.models import Workplace, WorkplaceKind
+from bot.store.names import names_by_id
 
 
 async def create(
@@ -36,3 +37,8 @@ async def get(db: Database, workplace_id: int) -> Workplace | None:
 async def all_workplaces(db: Database) -> list[Workplace]:
     rows = await db.fetchall("SELECT * FROM workplaces ORDER BY name")
     return [Workplace.from_row(r) for r in rows]
+
+
+async def names(db: Database, workplace_ids: list[int]) -> dict[int, str]:
+    """The names of these workplaces, in one query."""
+    return await names_by_id(db, "workplaces", workplace_ids)
