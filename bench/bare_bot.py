@@ -4,8 +4,8 @@ What a plain PTB bot costs for the same conversation: PTB's own
 `Application.run_polling` with default settings and no rate limiter, making the
 same Bot API calls for the same updates as werkervaring-bot (`make bench` runs
 both against `bench.botapi_server`): the menu text "🤒 Ik ben ziek" gets the first
-question; every press is answered (`answerCallbackQuery`), its question loses its
-buttons (`editMessageReplyMarkup`) and the next question follows, with the same
+question; every press is answered (`answerCallbackQuery`), its question shows the chosen
+answer in place of its buttons (`editMessageText`) and the next question follows, with the same
 texts, buttons and callback data; "send" gets the receipt with the certificate
 question in one message. It keeps no state and stores nothing, and it does not tell the workplace
 and the caseworker: werkervaring-bot's outbox does that after the update, and the
@@ -17,11 +17,12 @@ person's answer does not wait for it.
 
 from __future__ import annotations
 
+import html
 import itertools
 import logging
 import os
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 Rows = list[list[tuple[str, str]]]
@@ -89,7 +90,14 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None and update.effective_chat is not None
     chat_id = update.effective_chat.id
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        keys = message.reply_markup.inline_keyboard
+        label = next((b.text for row in keys for b in row if b.callback_data == query.data), "")
+        question = message.text_html
+    else:
+        label, question = "", ""
+    await query.edit_message_text(f"{question}\n<b>→ {html.escape(label)}</b>", parse_mode="HTML")
     if query.data == "sick:send":
         text, rows = RECEIPT.format(number=next(_references)), CERTIFICATE_BUTTONS
     elif query.data in NEXT:

@@ -159,8 +159,10 @@ class WerkervaringApplication(BotApplication):
         outcome = await self._handle(update, run)
         if committed is not None and outcome is not Outcome.RETRY:
             committed(outcome)
-        if outcome is Outcome.DUPLICATE and update.callback_query is not None:
-            # Its first answer may have been lost in a crash; a second one is harmless.
+        if update.callback_query is not None and not run.replies.answers:
+            # Every press is answered, or the person's button keeps spinning: a flow that
+            # let the press go (it ended for another flow's button that nobody took), or a
+            # duplicate whose first answer was lost in a crash. A second answer is harmless.
             run.replies.calls.append(
                 Call("answerCallbackQuery", {"callback_query_id": update.callback_query.id})
             )

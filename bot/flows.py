@@ -8,6 +8,7 @@ menu button or a command), so the next flow, in a later handler group, can start
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from datetime import date, datetime
 from typing import Any
@@ -206,16 +207,46 @@ def cancel_button(context: BotContext, data: str) -> InlineKeyboardButton:
 
 
 async def close_buttons(update: Update, keep: bool = False) -> None:
-    """Answer a button press and take the buttons off its message (unless `keep`).
+    """Answer a button press and put the chosen answer in place of its message's
+    buttons (unless `keep`).
 
-    Taking them off makes every button a one-time answer: a second tap finds nothing.
+    Taking the buttons off makes every button a one-time answer: a second tap finds
+    nothing. Showing the answer under the question (one edit, as taking them off
+    costs anyway) lets the chat read as questions with their answers.
     """
     query = update.callback_query
     if query is None:
         return
     await query.answer()
     if not keep:
-        await remove_buttons(query.message)
+        await show_answer(query.message, query.data)
+
+
+def chosen_label(message: Message, data: str | None) -> str | None:
+    """The label of the button of `message` that carries `data`."""
+    markup = message.reply_markup
+    if markup is None or data is None:
+        return None
+    for row in markup.inline_keyboard:
+        for pressed in row:
+            if pressed.callback_data == data:
+                return pressed.text
+    return None
+
+
+async def show_answer(message: Any, data: str | None) -> None:
+    """The question with the chosen answer under it and no buttons; a message that is
+    no text (a photo's caption), or would grow too long, only loses its buttons."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    label = chosen_label(message, data)
+    if label is None or message.text is None or len(message.text) + len(label) + 3 > 4096:
+        await remove_buttons(message)
+        return
+    with contextlib.suppress(BadRequest):
+        await message.edit_text(
+            f"{message.text_html}\n<b>→ {html.escape(label)}</b>", reply_markup=None
+        )
 
 
 async def remove_buttons(message: Any) -> None:

@@ -350,3 +350,22 @@ async def test_three_pages_forward_to_the_end_and_back_to_the_first(bot: BotHarn
     # A page beyond the last shows the last one.
     await an_chat.press_data("cl:page:9")
     assert an_chat.last.text == third.text
+
+
+async def test_a_press_that_ends_a_flow_and_nobody_takes_still_stops_the_spinner(
+    bot: BotHarness,
+) -> None:
+    """Waiting for a typed number of workdays, a press of another flow's button ends the
+    extension; when no flow takes that press either, it is still answered."""
+    w = await factories.world(bot)
+    an = w.caseworker_chat
+    await an.send("/start")
+    await an.press_data(f"cl:ext:{w.internship.id}")
+    assert "Met hoeveel werkdagen" in an.last_text
+    answered = len(bot.fake.answers)
+    await an.press_data("ni:len:5")
+    assert len(bot.fake.answers) == answered + 1
+    # The extension ended: a typed number is no longer taken as workdays.
+    await an.send("5")
+    changed = await internships.get(bot.services.db, w.internship.id)
+    assert changed is not None and changed.extension_workdays == 0

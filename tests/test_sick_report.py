@@ -491,6 +491,20 @@ async def test_no_certificate_reminders_once_it_is_in(bot: BotHarness) -> None:
     assert len(w.caseworker_chat.inbox) == caseworker_messages
 
 
+async def test_the_chat_reads_as_questions_with_their_answers(bot: BotHarness) -> None:
+    at(bot, 2026, 12, 1, 7, 30)
+    w = await factories.world(bot)
+    await report(w.client_chat)
+    shown = [m.text for m in bot.fake.shown_in(w.client_chat.id)]
+    # Each question shows the chosen answer in place of its buttons (one edit each).
+    assert "🤒 Sinds wanneer ben je ziek?\n<b>→ Vandaag</b>" in shown
+    assert "Hoe lang denk je ziek te zijn?\n<b>→ 2 dagen</b>" in shown
+    assert "Ben je bij een dokter geweest?\n<b>→ 🩺 Ik ga nog naar de dokter</b>" in shown
+    assert any(text.endswith("Klopt dit?\n<b>→ ✅ Ja, versturen</b>") for text in shown)
+    edits = [c for c in bot.fake.calls if c.method == "editMessageText"]
+    assert len(edits) == 4
+
+
 # Days are the client's workdays
 
 

@@ -123,7 +123,11 @@ def render(
     desk: Desk, t: Translator, template: str, code: int = 200, **values: Any
 ) -> HTMLResponse:
     body = desk.templates.get_template(template).render(
-        _=t.plain, lang=t.language, day=lambda d: short_date(t, d), **values
+        _=t.plain,
+        lang=t.language.replace("_", "-"),
+        rtl=t.right_to_left,
+        day=lambda d: short_date(t, d),
+        **values,
     )
     return HTMLResponse(body, status_code=code, headers=HEADERS)
 
