@@ -159,6 +159,35 @@ async def test_the_evening_before_the_card_and_the_first_morning_good_luck(
     assert await outbox_kinds(bot, w.client.id) == ["first_day", "first_day"]
 
 
+async def test_an_internship_made_on_its_first_day_gets_the_card_without_tomorrow(
+    bot: BotHarness,
+) -> None:
+    bot.clock.set(brussels(2026, 11, 30, 7, 30))  # Monday, the first day, before 08:30
+    w = await factories.world(bot)
+    await bot.advance_to(brussels(2026, 11, 30, 8, 0))
+    texts = w.client_chat.texts
+    assert any("📅 Dag: maandag 30 november 2026" in t for t in texts)
+    assert not any("Morgen begin je" in t for t in texts)
+
+
+async def test_no_good_luck_for_a_client_who_reported_sick_for_the_first_day(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    await bot.advance_to(brussels(2026, 11, 30, 6, 30))
+    samir = w.client_chat
+    await samir.send("🤒 Ik ben ziek")
+    await samir.press("Vandaag")
+    await samir.press("1 dag")
+    await samir.press("🩺 Ik ga nog naar de dokter")
+    await samir.press("✅ Ja, versturen")
+    await bot.advance_to(brussels(2026, 11, 30, 7, 0))
+    await bot.advance_to(brussels(2026, 11, 30, 12, 0))
+    assert not await received(samir, "Veel succes")
+    # The card came (that morning, as the clock jumped there): only "good luck" is left out.
+    assert await received(samir, "📅 Dag: maandag 30 november 2026")
+
+
 @pytest.mark.parametrize(
     ("start", "first_day_text", "eve_utc", "morning_utc"),
     [

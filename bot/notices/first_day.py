@@ -23,7 +23,7 @@ from bot.buttons import FirstDayReady
 from bot.clock import local_moment
 from bot.i18n import N_, Translator
 from bot.reminders import Plan
-from bot.store import internships, people, workplaces
+from bot.store import internships, people, sick_reports, workplaces
 from bot.store import reminders as reminder_store
 from bot.store.models import Internship, Person, Schedule, Workplace, WorkplaceKind
 from bot.workdays import internship_days, previous_workday
@@ -205,6 +205,19 @@ async def _subject(
     return internship, place, client
 
 
+def _today(services: Services) -> date:
+    return services.clock.now().astimezone(services.settings.timezone).date()
+
+
+async def _reported_sick_on(services: Services, client: Person, day: date) -> bool:
+    """Whether an open sick report of the client covers `day`."""
+    for report in await sick_reports.open_for_client(services.db, client.id):
+        last = report.expected_last_day
+        if report.first_day <= day and (last is None or day <= last):
+            return True
+    return False
+
+
 async def remind_eve(services: Services, reminder: reminder_store.Reminder) -> str | None:
     """The evening before: the card (and the map pin) to the client."""
     subject = await _subject(services, reminder)
@@ -213,7 +226,10 @@ async def remind_eve(services: Services, reminder: reminder_store.Reminder) -> s
     internship, place, client = subject
     t = services.i18n.translator(client.language)
     call = await notify.whom_to_call(services, internship)
-    text = t._("⏰ Tomorrow you start!") + "\n\n" + card_text(t, internship, place, call)
+    text = card_text(t, internship, place, call)
+    # An internship made on its first day gets the card that day, without "tomorrow".
+    if _today(services) < first_workday(internship):
+        text = t._("⏰ Tomorrow you start!") + "\n\n" + text
     if not await services.outbox.message(client, text, kind=KIND):
         return "client not on Telegram"
     if place.latitude is not None and place.longitude is not None:
@@ -232,6 +248,9 @@ async def remind_morning(services: Services, reminder: reminder_store.Reminder) 
     if subject is None:
         return "internship closed"
     internship, place, client = subject
+    if await _reported_sick_on(services, client, first_workday(internship)):
+        # The workplace and the caseworker know already; "good luck today" would jar.
+        return "client reported sick"
     t = services.i18n.translator(client.language)
     if not await services.outbox.message(client, good_luck_text(t, internship, place), kind=KIND):
         return "client not on Telegram"
