@@ -115,15 +115,16 @@ def glance_of(
     sick: bool,
     outcome: str | None,
 ) -> Glance:
-    """The status that matters most for the caseworker right now."""
+    """The status that matters most for the caseworker right now: a client who is sick
+    now shows as sick, whatever else is true."""
+    if sick:
+        return Glance.SICK
     if outcome is not None or internship.status == InternshipStatus.EVALUATED:
         return Glance.EVALUATED
     today = now_local.date()
     due = workdays.due_day(internship)
     if today > due or (today == due and now_local.time() >= deadline):
         return Glance.EVALUATION_LATE
-    if sick:
-        return Glance.SICK
     if today >= workdays.office_day_before(due):
         return Glance.EVALUATION_DUE
     if today < internship.start_date:
@@ -167,9 +168,18 @@ async def caseload_lines(services: Services, person: Person) -> list[Line]:
     return lines
 
 
+# An evaluated internship's icon says how it went: never a green tick on a bad result.
+OUTCOME_ICON = {"favourable": "✅", "less_favourable": "⚠️", "negative": "❌"}
+
+
+def glance_icon(line: Line) -> str:
+    if line.glance == Glance.EVALUATED and line.outcome in OUTCOME_ICON:
+        return OUTCOME_ICON[line.outcome]
+    return GLANCE_TEXT[line.glance][0]
+
+
 def glance_label(t: Translator, line: Line) -> str:
-    icon, text = GLANCE_TEXT[line.glance]
-    label = f"{icon} {t.plain(text)}"
+    label = f"{glance_icon(line)} {t.plain(GLANCE_TEXT[line.glance][1])}"
     if line.glance == Glance.EVALUATED and line.outcome in OUTCOME_TEXT:
         label += f": {t.plain(OUTCOME_TEXT[line.outcome])}"
     return label

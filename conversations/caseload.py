@@ -31,11 +31,11 @@ from bot.actions.refusals import Refusal
 from bot.buttons import Dismiss, LockHours, OpenInternship, RemindLater
 from bot.callbacks import Button
 from bot.caseload import (
-    GLANCE_TEXT,
     Glance,
     Line,
     answer,
     caseload_lines,
+    glance_icon,
     glance_label,
     internship_for,
     refused,
@@ -103,7 +103,7 @@ async def send_list(update: Update, context: BotContext, person: Person, page: i
     text_lines = [header, ""]
     for line in shown:
         text_lines.append(_list_line(context, line, person.role == Role.ADMIN))
-        icon = GLANCE_TEXT[line.glance][0]
+        icon = glance_icon(line)
         label = f"{icon} {line.client} · {line.workplace}"[:60]
         rows.append([button(label, OpenInternship(line.internship.id).pack())])
     nav = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.caseload import Glance, Line, glance_label, glance_of
 from bot.clock import to_db
 from bot.store import audit, caseload, hours, internships, people, reminders, sick_reports
 from bot.store.models import InternshipStatus, Role
@@ -369,3 +370,26 @@ async def test_a_press_that_ends_a_flow_and_nobody_takes_still_stops_the_spinner
     await an.send("5")
     changed = await internships.get(bot.services.db, w.internship.id)
     assert changed is not None and changed.extension_workdays == 0
+
+
+async def test_the_status_never_shows_a_green_tick_on_a_bad_result_and_sick_comes_first(
+    bot: BotHarness,
+) -> None:
+    w = await factories.world(bot)
+    t = bot.services.i18n.translator("nl")
+    now = datetime(2026, 12, 15, 9, 0, tzinfo=BRUSSELS)  # past the due day
+    deadline = bot.services.settings.reminder_times.evaluation_deadline
+
+    def label(outcome: str | None, sick: bool = False) -> str:
+        glance = glance_of(w.internship, now, deadline, sick, outcome)
+        line = Line(
+            w.internship, glance, "Samir", "Kringwinkel", "An", date.today(), date.today(), outcome
+        )
+        return glance_label(t, line)
+
+    assert label("favourable") == "✅ geëvalueerd: gunstig"
+    assert label("less_favourable").startswith("⚠️ ")
+    assert label("negative").startswith("❌ ")
+    # Sick now, with the evaluation late: sick is what shows.
+    assert glance_of(w.internship, now, deadline, True, None) == Glance.SICK
+    assert label(None, sick=True).startswith("🤒")
