@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -55,6 +56,37 @@ from bot.store.models import Internship, InternshipStatus, Person, Role
 CASEWORKER_PREFIXES = ("cw:", "cl:")
 MAX_MESSAGE = 3900
 SHOWN_HISTORY = 8
+
+# The history of an internship in words (the audit log's actions), in the bot and on
+# the desk: never an id like `hours.submitted`.
+HISTORY = {
+    "internship.created": N_("created"),
+    "internship.extended": N_("extended by {workdays} workdays"),
+    "internship.start_moved": N_("start moved"),
+    "internship.cancelled": N_("cancelled"),
+    "internship.closed": N_("closed"),
+    "internship.second_chance": N_("second chance at another workplace"),
+    "internship.reassigned": N_("reassigned"),
+    "internship.remind_later": N_("reminder for later set"),
+    "hours.submitted": N_("hours submitted (version {version})"),
+    "hours.locked": N_("hours locked"),
+    "evaluation.submitted": N_("evaluation submitted"),
+    "invite.renewed": N_("new invite link"),
+    "desk.workplace_reminded": N_("workplace reminded"),
+    "privacy.purged": N_("personal data removed"),
+}
+
+
+def history_text(t: Translator, action: str, details: dict[str, Any]) -> str:
+    """An audit entry in words; an action without words yet reads as itself."""
+    what = HISTORY.get(action)
+    if what is None:
+        return action
+    # A detail an older entry did not record reads as "?", not as the action's id.
+    values = {name: "?" for name in re.findall(r"{(\w+)}", what)} | dict(details)
+    return t.plain(what, **values)
+
+
 # The answer on a button of an internship that was closed or cancelled since.
 NO_LONGER_OPEN = N_("This internship is no longer open.")
 ALREADY_LOCKED = N_("These hours were already locked.")
@@ -509,10 +541,9 @@ async def _history(services: Services, t: Translator, internship: Internship) ->
     for entry in entries[-SHOWN_HISTORY:]:
         if entry.actor_id is not None and entry.actor_id not in names:
             names[entry.actor_id] = await name_of(services, entry.actor_id)
-        actor = names.get(entry.actor_id, "") if entry.actor_id is not None else "bot"
-        lines.append(
-            f"· {t.datetime(entry.at, 'd MMM HH:mm')} {entry.action} ({html.escape(actor)})"
-        )
+        actor = names.get(entry.actor_id, "") if entry.actor_id is not None else t.plain("the bot")
+        what = history_text(t, entry.action, entry.details)
+        lines.append(f"· {t.datetime(entry.at, 'd MMM HH:mm')} {what} ({html.escape(actor)})")
     return lines
 
 

@@ -325,7 +325,9 @@ async def test_names_in_the_history_are_escaped(bot: BotHarness) -> None:
     )
     await _open(w.caseworker_chat, w.internship.id)
     detail = w.caseworker_chat.last_text
-    assert "hours.submitted (Mieke &lt;Onthaal&gt; &amp; co)" in detail
+    # In words, never the audit log's id.
+    assert "uren ingediend (versie ?) (Mieke &lt;Onthaal&gt; &amp; co)" in detail
+    assert "hours.submitted" not in detail
 
 
 async def test_three_pages_forward_to_the_end_and_back_to_the_first(bot: BotHarness) -> None:

@@ -70,23 +70,6 @@ MIME = {
     FileKind.HEIF: "image/heif",
     FileKind.PDF: "application/pdf",
 }
-# The history of an internship in words (the audit log's actions).
-HISTORY = {
-    "internship.created": N_("created"),
-    "internship.extended": N_("extended by {workdays} workdays"),
-    "internship.start_moved": N_("start moved"),
-    "internship.cancelled": N_("cancelled"),
-    "internship.closed": N_("closed"),
-    "internship.second_chance": N_("second chance at another workplace"),
-    "internship.reassigned": N_("reassigned"),
-    "internship.remind_later": N_("reminder for later set"),
-    "hours.submitted": N_("hours submitted (version {version})"),
-    "hours.locked": N_("hours locked"),
-    "evaluation.submitted": N_("evaluation submitted"),
-    "invite.renewed": N_("new invite link"),
-    "desk.workplace_reminded": N_("workplace reminded"),
-    "privacy.purged": N_("personal data removed"),
-}
 DONE = {
     "extended": N_("The internship was extended; the workplace and the client were told."),
     "moved": N_("The start was moved; the workplace and the client were told."),
@@ -361,11 +344,7 @@ async def _history(visit: Visit, internship_id: int) -> list[tuple[str, str, str
         if entry.actor_id is not None and entry.actor_id not in names:
             names[entry.actor_id] = await lines.name_of(services, entry.actor_id)
         who = names[entry.actor_id] if entry.actor_id is not None else t.plain("the bot")
-        what = HISTORY.get(entry.action)
-        try:
-            text = t.plain(what, **entry.details) if what else entry.action
-        except (KeyError, IndexError):
-            text = entry.action
+        text = lines.history_text(t, entry.action, entry.details)
         found.append((t.datetime(entry.at, "dd/MM/yyyy HH:mm"), who, text))
     return found
 
