@@ -50,22 +50,23 @@ async def create(update: Update, context: BotContext) -> None:
         await refused(update, context, refusal)
         return
     await close_buttons(update)
-    # The summary and the links go through the outbox, in the update's transaction with
-    # the tokens: if Telegram fails halfway, no link is handed out that was never stored.
+    # Replies, held back and stored with the tokens in this update's transaction: if
+    # Telegram fails halfway, no link is handed out that was never stored. As replies they
+    # also keep their order: created, then each invite, then the menu.
+    chat = update.effective_chat
+    assert chat is not None
     summary = internship_draft.summary(services, context.translator, data)
     text = context._("✅ Internship created.") + "\n\n" + summary
-    await services.outbox.message(person, text, kind="invite")
+    await context.bot.send_message(chat.id, text)
     username = services.settings.bot_username or context.bot.username
     for invitation in created.invitations:
         invited = invitation.person
-        await services.outbox.message(person, _invite_intro(context, invited), kind="invite")
+        await context.bot.send_message(chat.id, _invite_intro(context, invited))
         link = people_actions.deep_link(username, invitation.token)
-        await services.outbox.message(
-            person, people_actions.invite_message(services, invited, link), kind="invite"
+        await context.bot.send_message(
+            chat.id, people_actions.invite_message(services, invited, link)
         )
     context.data.pop(internship_draft.KEY, None)
-    chat = update.effective_chat
-    assert chat is not None
     await menus.send_menu(
         context.bot,
         chat.id,
