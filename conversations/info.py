@@ -23,7 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import access, menus
 from bot.callbacks import Button
 from bot.context import BotContext
-from bot.i18n import LOCALES_DIR, REFERENCE_LANGUAGE, I18n, Translator
+from bot.i18n import FSI, LOCALES_DIR, PDI, REFERENCE_LANGUAGE, I18n, Translator
 from bot.menus import Action
 from bot.store.models import Role
 
@@ -76,12 +76,27 @@ def page_text(found: Page) -> str:
     return f"<b>{html.escape(found.title)}</b>\n\n{html.escape(found.text)}"
 
 
-def topic_buttons(language: str) -> InlineKeyboardMarkup:
+def topic_label(t: Translator, topic: str, found: Page) -> str:
+    """The page's title, and in other languages the Dutch words after it, as on the menu
+    ("🧾 قسيمة راتبك · Je loonbrief"): what the workplace and the caseworker call it."""
+    dutch = load_pages(REFERENCE_LANGUAGE).get(topic)
+    if t.language == REFERENCE_LANGUAGE or dutch is None or dutch.title == found.title:
+        return found.title
+    words = dutch.title.split(" ", 1)
+    # The Dutch title without its icon (the page's own title has one).
+    key = words[1] if len(words) == 2 and not words[0][:1].isalnum() else dutch.title
+    if t.right_to_left:
+        key = FSI + key + PDI
+    return f"{found.title} · {key}"
+
+
+def topic_buttons(t: Translator) -> InlineKeyboardMarkup:
     rows = []
     for topic in topics():
-        found = page(language, topic)
+        found = page(t.language, topic)
         if found is not None:
-            rows.append([InlineKeyboardButton(found.title, callback_data=ShowPage(topic).pack())])
+            label = topic_label(t, topic, found)
+            rows.append([InlineKeyboardButton(label, callback_data=ShowPage(topic).pack())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -98,7 +113,7 @@ async def show_topics(update: Update, context: BotContext) -> None:
         return
     await message.reply_text(
         context._("ℹ️ What do you want to know? Choose a topic."),
-        reply_markup=topic_buttons(context.translator.language),
+        reply_markup=topic_buttons(context.translator),
     )
 
 
@@ -115,7 +130,7 @@ async def show_page(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.edit_message_text(
             t._("ℹ️ What do you want to know? Choose a topic."),
-            reply_markup=topic_buttons(t.language),
+            reply_markup=topic_buttons(t),
         )
         return
     found = page(t.language, topic)

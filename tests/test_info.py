@@ -7,7 +7,7 @@ import html
 import pytest
 
 from bot import menus
-from bot.i18n import REFERENCE_LANGUAGE, shipped_languages
+from bot.i18n import FSI, PDI, REFERENCE_LANGUAGE, shipped_languages
 from bot.menus import Action
 from bot.store.models import Role
 from conversations import info
@@ -70,10 +70,18 @@ async def test_a_client_reads_every_page_by_buttons(bot: BotHarness, language: s
     pages = info.load_pages(language)
 
     await client.send(info_button(bot, language))
-    assert client.last.button_labels == [page.title for page in pages.values()]
-    back = client.last.button_labels
-    for page in pages.values():
-        await client.press(page.title)
+    t = bot.services.i18n.translator(language)
+    dutch = info.load_pages(REFERENCE_LANGUAGE)
+    labels = client.last.button_labels
+    # Each topic's own title, with the Dutch words after it in other languages.
+    assert [label.split(" · ")[0] for label in labels] == [p.title for p in pages.values()]
+    if language != REFERENCE_LANGUAGE:
+        for label, key in zip(labels, dutch, strict=True):
+            words = dutch[key].title.split(" ", 1)[1]
+            assert label.endswith(f" · {FSI}{words}{PDI}" if t.right_to_left else f" · {words}")
+    back = labels
+    for page, label in zip(pages.values(), labels, strict=True):
+        await client.press(label)
         shown = client.last_text
         assert shown.startswith(f"<b>{html.escape(page.title)}</b>\n\n")
         assert html.escape(page.text) in shown
