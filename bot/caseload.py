@@ -187,7 +187,14 @@ async def caseload_lines(services: Services, person: Person) -> list[Line]:
         lines.append(
             Line(
                 internship=internship,
-                glance=glance_of(internship, now_local, deadline, internship.id in sick, outcome),
+                glance=glance_of(
+                    internship,
+                    now_local,
+                    deadline,
+                    # Sick before the internship started is not "sick now" in it.
+                    internship.id in sick and now_local.date() >= internship.start_date,
+                    outcome,
+                ),
                 client=person_names.get(internship.client_id, "?"),
                 workplace=place_names.get(internship.workplace_id, "?"),
                 caseworker=person_names.get(internship.caseworker_id, "?"),

@@ -209,6 +209,17 @@ async def test_a_day_before_the_internship_reaches_only_the_caseworker(bot: BotH
     assert stored.internship_id == w.internship.id
 
 
+async def test_sickness_before_the_internship_is_not_late_nor_sick_now(bot: BotHarness) -> None:
+    at(bot, 2026, 11, 24, 11, 0)  # Tuesday, past the workday start; the internship starts 30th
+    w = await factories.world(bot)
+    await report(w.client_chat, length="1 dag")
+    [stored] = await sick_reports.open_for_client(bot.services.db, w.client.id)
+    assert stored.late is False
+    assert "LAAT" not in w.caseworker_chat.last_text
+    await w.caseworker_chat.send("/caseload")
+    assert "🤒" not in w.caseworker_chat.last_text
+
+
 async def test_sickness_running_into_the_internship_reaches_the_workplace(bot: BotHarness) -> None:
     at(bot, 2026, 11, 27, 18, 0)  # Friday before the Monday start
     w = await factories.world(bot)

@@ -32,7 +32,7 @@ from bot.store import sick_reports as store
 from bot.store.internships import DEFAULT_SCHEDULE
 from bot.store.models import Internship, Person, Role
 from bot.store.sick_reports import CertificateMethod, Doctor, SickReport
-from bot.workdays import workdays_from
+from bot.workdays import internship_days, workdays_from
 
 # How far back and ahead a sick day can be.
 PAST_DAYS = 14
@@ -134,11 +134,14 @@ async def last_sick_day(
 def is_late(
     reported_at: datetime, first_day: date, internship: Internship | None, services: Services
 ) -> bool:
-    """Reported after the workday start on the first sick workday (local time)?"""
+    """Reported after the workday start on the first sick workday (local time)? Only a day
+    of the internship can be missed late: sickness before it starts is never late."""
     if internship is None:
         return False
     schedule = internship.schedule
     first_workday = workdays_from(first_day, schedule, 1)[0]
+    if first_workday not in internship_days(internship):
+        return False
     return reported_at > local_moment(first_workday, schedule.start, services.settings.timezone)
 
 
