@@ -171,7 +171,7 @@ async def caseload_lines(services: Services, person: Person) -> list[Line]:
     ids = [i.id for i in mine]
     sick = await caseload.open_sick_internships(db, ids)
     evaluations = await caseload.evaluations(db, ids)
-    now_local = services.clock.now().astimezone(services.settings.timezone)
+    now_local = services.now_local()
     deadline = services.settings.reminder_times.evaluation_deadline
     # Every name in two queries, not two per internship (a caseload of 60 is 120 trips).
     person_names = await people.names(

@@ -215,7 +215,7 @@ async def cmd_export_hours(settings: Settings, first: str, last: str, output: Pa
     """`werkervaring-bot export hours --from DATE --to DATE [--output FILE]`."""
     services = await open_services(settings)
     try:
-        today = services.clock.now().astimezone(settings.timezone).date()
+        today = services.today()
         try:
             period = _cli_day(first, today), _cli_day(last, today)
         except ValueError as exc:

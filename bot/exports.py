@@ -338,7 +338,7 @@ class _ImportContext:
         for person in staff:
             by_name.setdefault(person.name.casefold(), []).append(person)
         return cls(
-            today=services.clock.now().astimezone(services.settings.timezone).date(),
+            today=services.today(),
             languages=services.i18n.codes,
             default_language=services.i18n.default_language,
             workplaces={w.name.casefold(): w for w in await workplaces.all_workplaces(services.db)},

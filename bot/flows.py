@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from datetime import date, datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -22,7 +21,6 @@ from bot.callbacks import Button
 from bot.context import BotContext
 from bot.i18n import N_, I18n
 from bot.menus import Action, AnyMenuButton
-from bot.services import Services
 from bot.store import internships
 from bot.store.models import Internship, Person, Role
 from bot.text import TOO_LONG as TOO_LONG
@@ -308,13 +306,3 @@ async def client_internship(update: Update, context: BotContext) -> Internship |
             context._("You have no internship at the moment. Please contact your caseworker."),
         )
     return internship
-
-
-def local_now(services: Services) -> datetime:
-    """Now, in the bot's time zone (Europe/Brussels unless configured)."""
-    return services.clock.now().astimezone(services.settings.timezone)
-
-
-def local_today(services: Services) -> date:
-    """Today, in the bot's time zone."""
-    return local_now(services).date()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
@@ -21,6 +22,14 @@ class Services:
     i18n: I18n
     outbox: Outbox
     reminders: Reminders
+
+    def now_local(self) -> datetime:
+        """Now, in the bot's time zone (Europe/Brussels unless configured)."""
+        return self.clock.now().astimezone(self.settings.timezone)
+
+    def today(self) -> date:
+        """Today, in the bot's time zone: the day every rule about days counts from."""
+        return self.now_local().date()
 
 
 async def open_services(settings: Settings, clock: Clock | None = None) -> Services:

@@ -204,7 +204,7 @@ def report_draft(context: BotContext) -> ReportDraft | None:
 
 
 def today(context: BotContext) -> date:
-    return flows.local_today(context.services)
+    return context.services.today()
 
 
 def sick_conversations(

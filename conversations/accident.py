@@ -36,7 +36,6 @@ from bot.flows import (
     close_buttons,
     expired,
     leaving,
-    local_now,
     say,
     text_of,
     typed_answer,
@@ -120,7 +119,7 @@ async def choose_when(update: Update, context: BotContext) -> State | int:
     flow = context.data.get(FLOW)
     if flow is None or press is None:
         return await expired(update, context)
-    now = local_now(context.services)
+    now = context.services.now_local()
     if press.when == "now":
         flow["day"] = now.date().isoformat()
         flow["time"] = now.strftime("%H:%M")
@@ -142,7 +141,7 @@ async def choose_when(update: Update, context: BotContext) -> State | int:
 
 async def type_day(update: Update, context: BotContext) -> State | int:
     """A typed date (today or earlier)."""
-    today = local_now(context.services).date()
+    today = context.services.now_local().date()
     day = parse_day(text_of(update), today, Yearless.LAST)
     if day is None:
         await say(
@@ -204,7 +203,7 @@ async def type_time(update: Update, context: BotContext) -> State | int:
     if at is None:
         await say(update, context, context._("Please type the time like this: 10:30"))
         return State.AT_TIME
-    now = local_now(context.services)
+    now = context.services.now_local()
     if date.fromisoformat(flow["day"]) == now.date() and at > now.time():
         await say(
             update, context, context._("That time has not come yet. Please type an earlier time.")

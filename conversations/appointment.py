@@ -44,7 +44,6 @@ from bot.flows import (
     client_internship,
     close_buttons,
     leaving,
-    local_today,
     refuse,
     say,
     text_of,
@@ -164,7 +163,7 @@ async def ask_day(update: Update, context: BotContext) -> State | int:
     if internship is None:
         return await expired(update, context)
     t = context.translator
-    today = local_today(context.services)
+    today = context.services.today()
     first = max(today, internship.start_date)
     days = workdays.workdays_from(first, internship.schedule, DAYS_OFFERED)
     rows = [
@@ -188,7 +187,7 @@ async def choose_day(update: Update, context: BotContext) -> State | int:
 async def ask_day_text(update: Update, context: BotContext) -> State:
     """«Another day»: type the date."""
     await close_buttons(update)
-    example = local_today(context.services) + timedelta(days=7)
+    example = context.services.today() + timedelta(days=7)
     await say(
         update,
         context,
@@ -200,7 +199,7 @@ async def ask_day_text(update: Update, context: BotContext) -> State:
 
 async def type_day(update: Update, context: BotContext) -> State | int:
     """A typed date."""
-    today = local_today(context.services)
+    today = context.services.today()
     day = parse_day(text_of(update), today, Yearless.NEXT)
     if day is None:
         await say(
@@ -220,7 +219,7 @@ async def set_day(update: Update, context: BotContext, day: date) -> State | int
     flow = context.data.get(FLOW)
     if flow is None or not still_client(context):
         return await expired(update, context)
-    today = local_today(context.services)
+    today = context.services.today()
     if day < today:
         await say(
             update, context, context._("That day has passed. Please choose today or a later day.")

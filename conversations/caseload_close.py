@@ -44,7 +44,6 @@ from bot.context import BotContext
 from bot.flows import (
     button,
     folded_text,
-    local_today,
     say,
     typed_text,
 )
@@ -138,7 +137,7 @@ async def outcome_chosen(update: Update, context: BotContext) -> State | int | N
         return await _close(update, context, internship.id, outcome, None)
     context.data[KEY] = {"internship_id": internship.id}
     t = context.translator
-    today = local_today(context.services)
+    today = context.services.today()
     days = [today, *workdays.workdays_from(today + timedelta(days=1), workdays.OFFICE_WEEK, 3)]
     await say(
         update,
@@ -161,7 +160,7 @@ async def contract_date_typed(update: Update, context: BotContext) -> State | in
     internship_id = context.data.get(KEY, {}).get("internship_id")
     if internship_id is None:
         return ConversationHandler.END
-    earliest = local_today(context.services) - timedelta(days=SIGNED_BEFORE_DAYS)
+    earliest = context.services.today() - timedelta(days=SIGNED_BEFORE_DAYS)
     day = parse_day(folded_text(update), earliest, Yearless.NEXT)
     if day is None:
         await say(

@@ -35,7 +35,6 @@ from bot.context import BotContext
 from bot.flows import (
     button,
     folded_text,
-    local_today,
     say,
     typed_text,
 )
@@ -63,7 +62,7 @@ async def ask_new_start(update: Update, context: BotContext) -> State | int | No
     internship = await internship_for(update, context, press.internship_id, open_only=True)
     if internship is None:
         return None
-    today = local_today(context.services)
+    today = context.services.today()
     if internship.start_date <= today:
         await answer(update, context.translator.plain("This internship has already started."))
         return ConversationHandler.END
@@ -88,7 +87,7 @@ async def day_typed(update: Update, context: BotContext) -> State | int | None:
     internship_id = context.data.get(KEY, {}).get("internship_id")
     if internship_id is None:
         return ConversationHandler.END
-    day = parse_day(folded_text(update), local_today(context.services), Yearless.NEXT)
+    day = parse_day(folded_text(update), context.services.today(), Yearless.NEXT)
     if day is None:
         await say(
             update,

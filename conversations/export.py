@@ -35,7 +35,7 @@ from bot.callbacks import Button
 from bot.caseload import refused
 from bot.context import BotContext
 from bot.exports import HoursRow, hours_csv_bytes, hours_rows
-from bot.flows import back_to_menu, end_silently, leaving, local_today, staff, typed_text
+from bot.flows import back_to_menu, end_silently, leaving, staff, typed_text
 from bot.i18n import I18n
 from bot.menus import Action
 from bot.parsing import Yearless, parse_day
@@ -66,7 +66,7 @@ async def ask_period(update: Update, context: BotContext) -> State | int:
     if await staff(update, context) is None:
         return ConversationHandler.END
     t = context.translator
-    today = local_today(context.services)
+    today = context.services.today()
     this_month = today.replace(day=1)
     last_month_end = this_month - timedelta(days=1)
     last_month = last_month_end.replace(day=1)
@@ -111,7 +111,7 @@ async def period_chosen(update: Update, context: BotContext) -> State | int:
         first, last = press.first, press.last
     else:
         message = update.effective_message
-        period = _parse_period(message.text or "" if message else "", local_today(context.services))
+        period = _parse_period(message.text or "" if message else "", context.services.today())
         if period is None:
             await context.bot.send_message(
                 chat.id,

@@ -115,7 +115,7 @@ async def show_overview(update: Update, context: BotContext) -> None:
     if place.kind == WorkplaceKind.PRIVATE:
         await message.reply_text(contract_text(t, internship, place, caseworker, contact))
         return
-    today = services.clock.now().astimezone(services.settings.timezone).date()
+    today = services.today()
     minutes = await store.reported_minutes(services.db, internship.id)
     await message.reply_text(
         overview_text(

@@ -33,7 +33,6 @@ from bot.flows import (
     close_buttons,
     folded_text,
     leaving,
-    local_today,
     parse_number,
     refuse,
     say,
@@ -280,7 +279,7 @@ async def ask_start(update: Update, context: BotContext, text: str | None = None
     """Ask the first internship day (`text` says what was wrong before)."""
     schedule = _schedule(context)
     t = context.translator
-    today = local_today(context.services)
+    today = context.services.today()
     first = workdays.workdays_from(today + timedelta(days=1), schedule, SHOWN_START_DAYS)
     buttons = [button(t.date(day, "EEEE d MMMM"), StartDay(day).pack()) for day in first]
     await say(
@@ -297,7 +296,7 @@ async def start_date(update: Update, context: BotContext) -> State | int:
     """Typed or button: the first internship day."""
     if await staff(update, context) is None:
         return ConversationHandler.END
-    today = local_today(context.services)
+    today = context.services.today()
     press = StartDay.of(update)
     if press is not None:
         day: date | None = press.day

@@ -29,7 +29,6 @@ from bot.flows import (
     close_buttons,
     end_silently,
     leaving,
-    local_today,
     say,
     typed_text,
     use_the_buttons,
@@ -75,7 +74,7 @@ async def start(update: Update, context: BotContext) -> State | int | None:
     if person.workplace_id is None:
         await access.deny(update, context)
         return ConversationHandler.END
-    today = local_today(context.services)
+    today = context.services.today()
     started = [i for i in open_internships if i.start_date <= today]
     if not started:
         return await back_to_menu(

@@ -105,10 +105,6 @@ def register_reminders(reminders: Reminders) -> None:
     reminders.register(PROOF_DUE, notices.remind_proof)
 
 
-def local_now(services: Services) -> datetime:
-    return services.clock.now().astimezone(services.settings.timezone)
-
-
 # Late
 
 
@@ -128,7 +124,7 @@ async def report_late(
                 internship_id=internship.id,
                 client_id=client.id,
                 kind=AbsenceKind.LATE,
-                day=local_now(services).date(),
+                day=services.now_local().date(),
                 reported_by=client.id,
                 minutes_late=minutes,
             ),
@@ -161,7 +157,7 @@ async def request_appointment(
     caseworker (`UNANSWERED`).
     """
     require_role(client, [Role.CLIENT])
-    today = local_now(services).date()
+    today = services.now_local().date()
     if not today <= day <= today + timedelta(days=MAX_DAYS_AHEAD):
         raise InvalidValue("day")
     if not start < end:
@@ -204,7 +200,7 @@ async def request_appointment(
 
 def escalation_due(services: Services, internship: Internship) -> datetime:
     """The same time on the client's next workday."""
-    now = local_now(services)
+    now = services.now_local()
     day = workdays.next_workday(now.date(), internship.schedule)
     return local_moment(
         day, now.time().replace(second=0, microsecond=0), services.settings.timezone
@@ -308,7 +304,7 @@ async def proof_wanted(services: Services, client: Person) -> int | None:
     """The id of the client's approved appointment waiting for a proof (the latest one
     that has already begun, up to `PROOF_WINDOW_DAYS` ago), or None."""
     require_role(client, [Role.CLIENT])
-    today = local_now(services).date()
+    today = services.now_local().date()
     waiting = await absences.awaiting_proof(
         services.db, client.id, today - timedelta(days=PROOF_WINDOW_DAYS), today
     )
@@ -369,7 +365,7 @@ async def report_accident(
     """An accident on `day` at `at`, in a few words or a voice message: urgent, to the
     workplace and the caseworker at once."""
     require_role(client, [Role.CLIENT])
-    local = local_now(services)
+    local = services.now_local()
     if not local.date() - timedelta(days=MAX_ACCIDENT_DAYS_AGO) <= day <= local.date():
         raise InvalidValue("day")
     if day == local.date() and at > local.time():
@@ -408,7 +404,7 @@ async def reported_today(services: Services, employer: Person, internship_id: in
     """What the trainee reported for today themselves, for the employer to see first."""
     internship = await _started_internship(services, employer, internship_id)
     client = await people.get(services.db, internship.client_id)
-    today = local_now(services).date()
+    today = services.now_local().date()
     own = [
         absence
         for absence in await absences.on_day(services.db, internship.id, today)
@@ -431,7 +427,7 @@ async def report_no_show(services: Services, employer: Person, internship_id: in
         client = await people.get(services.db, internship.client_id)
         if client is None:
             raise NotFound
-        today = local_now(services).date()
+        today = services.now_local().date()
         for earlier in await absences.on_day(services.db, internship.id, today):
             if earlier.kind == AbsenceKind.NO_SHOW:
                 return NoShow(earlier, client.name, already=True)
@@ -458,7 +454,7 @@ async def _started_internship(
     internship = await internships.get(services.db, internship_id)
     require_open(require_internship(employer, internship))
     assert internship is not None
-    if internship.start_date > local_now(services).date():
+    if internship.start_date > services.now_local().date():
         raise OutsideInternship
     return internship
 

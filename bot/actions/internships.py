@@ -73,10 +73,6 @@ TOMORROW_AT = time(9, 0)
 # Who may, and what fits
 
 
-def _today(services: Services) -> date:
-    return services.clock.now().astimezone(services.settings.timezone).date()
-
-
 async def followed(services: Services, actor: Person | None, internship_id: int) -> Internship:
     """The internship, when the actor is staff who may see it; else `NotAllowed` or
     `NotFound`. Also what the caseworker flows ask before they show a question."""
@@ -204,7 +200,7 @@ def _check_draft(services: Services, draft: Draft) -> None:
         raise InvalidValue("length")
     if not draft.schedule.days or draft.schedule.end <= draft.schedule.start:
         raise InvalidValue("schedule")
-    if draft.start < _today(services) or not workdays.is_workday(draft.start, draft.schedule):
+    if draft.start < services.today() or not workdays.is_workday(draft.start, draft.schedule):
         raise InvalidValue("start")
     names = [draft.contact_name] if draft.contact_name else []
     if draft.contact_phone and phones.parse_phone(draft.contact_phone) is None:
@@ -329,7 +325,7 @@ async def move_start(
     workday of its schedule. The workplace and the client are told."""
     actor = require_role(actor, STAFF)
     db, now = services.db, services.clock.now()
-    today = _today(services)
+    today = services.today()
     async with db.transaction():
         internship = require_open(await followed(services, actor, internship_id))
         if internship.start_date <= today:
@@ -574,7 +570,7 @@ async def remind_later(
     if when == Later.IN_TWO_HOURS:
         due = now + timedelta(hours=2)
     else:
-        tomorrow = _today(services) + timedelta(days=1)
+        tomorrow = services.today() + timedelta(days=1)
         due = local_moment(tomorrow, TOMORROW_AT, services.settings.timezone)
     async with db.transaction():
         internship = require_open(await followed(services, actor, internship_id))

@@ -86,10 +86,6 @@ class Window:
         return isinstance(day, date) and self.earliest <= day <= self.latest
 
 
-def today(services: Services) -> date:
-    return services.clock.now().astimezone(services.settings.timezone).date()
-
-
 def first_day_window(now: date) -> Window:
     """The first sick day of a new report."""
     return Window(now - timedelta(days=PAST_DAYS), now + timedelta(days=FUTURE_DAYS))
@@ -180,10 +176,10 @@ async def report(
     now = services.clock.now()
     async with db.transaction():
         require_role(client, [Role.CLIENT])
-        if first_day not in first_day_window(today(services)):
+        if first_day not in first_day_window(services.today()):
             raise InvalidValue("first_day")
         if expected_last_day is not None and expected_last_day not in last_day_window(
-            first_day, today(services), prolonging=False
+            first_day, services.today(), prolonging=False
         ):
             raise InvalidValue("expected_last_day")
         if await open_report(services, client) is not None:
@@ -228,7 +224,7 @@ async def prolong(
         current = await own_report(services, client, report_id)
         if not current.is_open:
             raise StaleState
-        window = last_day_window(current.first_day, today(services), prolonging=True)
+        window = last_day_window(current.first_day, services.today(), prolonging=True)
         if expected_last_day is not None and expected_last_day not in window:
             raise InvalidValue("expected_last_day")
         if not await store.set_expected_last_day(db, current.id, expected_last_day, now):
@@ -257,7 +253,7 @@ async def recover(services: Services, client: Person, report_id: int, back_on: d
         current = await own_report(services, client, report_id)
         if not current.is_open:
             raise StaleState
-        if back_on not in back_window(current.first_day, today(services)):
+        if back_on not in back_window(current.first_day, services.today()):
             raise InvalidValue("back_on")
         if not await store.close(db, current.id, back_on, now):
             raise StaleState
@@ -362,7 +358,7 @@ async def plan_end_check(services: Services, report: SickReport) -> None:
     if report.expected_last_day is not None:
         check_day = report.expected_last_day + timedelta(days=1)
     else:
-        check_day = max(report.first_day, today(services)) + UNKNOWN_END_CHECK
+        check_day = max(report.first_day, services.today()) + UNKNOWN_END_CHECK
     due = local_moment(check_day, services.settings.reminder_times.certificate_morning, tz)
     await services.reminders.plan(
         services, notices.END_CLIENT, report.id, due, due + timedelta(days=1)

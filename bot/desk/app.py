@@ -467,7 +467,7 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _day(visit: Visit, name: str) -> date:
-    today = visit.services.clock.now().astimezone(visit.services.settings.timezone).date()
+    today = visit.services.today()
     found = parse_day(visit.field(name), today, Yearless.NEXT)
     if found is None:
         raise InvalidValue(name)

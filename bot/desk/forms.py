@@ -137,7 +137,7 @@ async def new_create(visit: Visit) -> Response:
 
 
 def _draft(visit: Visit, values: dict[str, str], days: set[int]) -> actions.Draft:
-    today = visit.services.clock.now().astimezone(visit.services.settings.timezone).date()
+    today = visit.services.today()
     start = parse_day(values["start"], today, Yearless.NEXT)
     begin, end = parse_clock(values["day_start"]), parse_clock(values["day_end"])
     if start is None:
@@ -221,7 +221,7 @@ async def import_post(visit: Visit) -> Response:
 
 
 def _month(visit: Visit) -> tuple[date, date]:
-    today = visit.services.clock.now().astimezone(visit.services.settings.timezone).date()
+    today = visit.services.today()
     text = visit.request.query_params.get("month", "")
     try:
         first = date.fromisoformat(f"{text}-01") if text else today.replace(day=1)

@@ -113,7 +113,7 @@ async def _sick_reports(
 
 
 async def _pending_requests(services: Services, internship: Internship) -> list[absences.Absence]:
-    today = services.clock.now().astimezone(services.settings.timezone).date()
+    today = services.today()
     return [
         absence
         for absence in await absences.for_internship(services.db, internship.id)

@@ -205,10 +205,6 @@ async def _subject(
     return internship, place, client
 
 
-def _today(services: Services) -> date:
-    return services.clock.now().astimezone(services.settings.timezone).date()
-
-
 async def _reported_sick_on(services: Services, client: Person, day: date) -> bool:
     """Whether an open sick report of the client covers `day`."""
     for report in await sick_reports.open_for_client(services.db, client.id):
@@ -228,7 +224,7 @@ async def remind_eve(services: Services, reminder: reminder_store.Reminder) -> s
     call = await notify.whom_to_call(services, internship)
     text = card_text(t, internship, place, call)
     # An internship made on its first day gets the card that day, without "tomorrow".
-    if _today(services) < first_workday(internship):
+    if services.today() < first_workday(internship):
         text = t._("⏰ Tomorrow you start!") + "\n\n" + text
     if not await services.outbox.message(client, text, kind=KIND):
         return "client not on Telegram"
