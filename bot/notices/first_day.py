@@ -207,11 +207,7 @@ async def _subject(
 
 async def _reported_sick_on(services: Services, client: Person, day: date) -> bool:
     """Whether an open sick report of the client covers `day`."""
-    for report in await sick_reports.open_for_client(services.db, client.id):
-        last = report.expected_last_day
-        if report.first_day <= day and (last is None or day <= last):
-            return True
-    return False
+    return any(r.covers(day) for r in await sick_reports.open_for_client(services.db, client.id))
 
 
 async def remind_eve(services: Services, reminder: reminder_store.Reminder) -> str | None:

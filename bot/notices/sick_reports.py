@@ -85,8 +85,7 @@ def during_internship(report: SickReport, internship: Internship) -> bool:
     The expected end, not the day back: a workplace told of a sickness also hears
     that it is over.
     """
-    last = report.expected_last_day or date.max
-    return any(report.first_day <= day <= last for day in internship_days(internship))
+    return any(report.covers(day) for day in internship_days(internship))
 
 
 def missed_workdays(internship: Internship, first: date, last: date) -> int:

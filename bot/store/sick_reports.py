@@ -43,6 +43,10 @@ class SickReport:
     def is_open(self) -> bool:
         return self.status == "open"
 
+    def covers(self, day: date) -> bool:
+        """Whether `day` is one of the reported sick days (open-ended when not known)."""
+        return self.first_day <= day <= (self.expected_last_day or date.max)
+
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> SickReport:
         return cls(
