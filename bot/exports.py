@@ -420,8 +420,7 @@ class _ImportContext:
         text = (values.get("break_minutes") or "").strip()
         if not text:
             return workdays.usual_break(day_start, day_end, self.usual_break)
-        span = Schedule(frozenset(), day_start, day_end).span_minutes
-        longest = min(workdays.MAX_BREAK_MINUTES, span - 60)
+        longest = workdays.longest_break(Schedule(frozenset(), day_start, day_end))
         if not text.isdigit() or int(text) > longest:
             raise ValueError(f"break_minutes must be a number of minutes from 0 to {longest}")
         return int(text)

@@ -70,6 +70,12 @@ def usual_break(start: time, end: time, break_minutes: int) -> int:
     return break_minutes if span > LONG_DAY_MINUTES else 0
 
 
+def longest_break(schedule: Schedule) -> int:
+    """The longest unpaid break a workday of `schedule` may have: at most three hours,
+    and an hour of work at least is left."""
+    return max(min(MAX_BREAK_MINUTES, schedule.span_minutes - 60), 0)
+
+
 def internship_days(internship: Internship) -> list[date]:
     return workdays_from(internship.start_date, internship.schedule, internship.total_workdays)
 

@@ -260,13 +260,12 @@ async def break_given(update: Update, context: BotContext) -> State | int | None
     else:
         text = folded_text(update)
         minutes = int(text) if text.isdigit() else None
-    span = _schedule(context).span_minutes
-    longest = min(workdays.MAX_BREAK_MINUTES, span - 60)
+    longest = workdays.longest_break(_schedule(context))
     if minutes is None or not 0 <= minutes <= longest:
         return await ask_break(
             update,
             context,
-            context._("The break is a number of minutes from 0 to {most}.", most=max(longest, 0)),
+            context._("The break is a number of minutes from 0 to {most}.", most=longest),
         )
     _data(context)["break_minutes"] = minutes
     return await ask_start(update, context)

@@ -358,6 +358,14 @@ async def test_create_refused(bot: BotHarness, w: World, others: Others) -> None
     for start in (date(2026, 11, 28), date(2026, 11, 20)):
         with pytest.raises(InvalidValue):
             await actions.create(bot.services, w.caseworker, draft(start=start))
+    # A break longer than three hours, or leaving less than an hour of work, is refused.
+    for pause in (181, -1):
+        long_break = Schedule(WEEK.days, WEEK.start, WEEK.end, pause)
+        with pytest.raises(InvalidValue):
+            await actions.create(bot.services, w.caseworker, draft(schedule=long_break))
+    short_day = Schedule(WEEK.days, time(9, 0), time(9, 45), 1)
+    with pytest.raises(InvalidValue):
+        await actions.create(bot.services, w.caseworker, draft(schedule=short_day))
     with pytest.raises(InvalidValue):
         await actions.create(bot.services, w.caseworker, draft(client_name="X"))
     # Nothing of the refused drafts was stored.

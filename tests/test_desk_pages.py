@@ -192,4 +192,11 @@ async def test_the_new_internship_form_says_what_is_wrong_and_stores_nothing(
     assert no_name.status_code == 400
     assert "Een naam heeft 2 tot 100 tekens" in no_name.text
     assert await bot.services.db.fetchval("SELECT COUNT(*) FROM internships") == count
+    # Right, it is made with the usual break, as in the bot: 7u30 worked of 08:30-16:30.
+    made = await web.post("/new", data={**form, "contact_id": ""})
+    assert made.status_code in (200, 303)
+    newest = await bot.services.db.fetchval("SELECT MAX(id) FROM internships")
+    created = await internships.get(bot.services.db, newest)
+    assert created is not None and created.schedule.break_minutes == 30
+    assert created.schedule.worked_minutes == 450
     await web.aclose()

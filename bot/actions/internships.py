@@ -200,6 +200,8 @@ def _check_draft(services: Services, draft: Draft) -> None:
         raise InvalidValue("length")
     if not draft.schedule.days or draft.schedule.end <= draft.schedule.start:
         raise InvalidValue("schedule")
+    if not 0 <= draft.schedule.break_minutes <= workdays.longest_break(draft.schedule):
+        raise InvalidValue("schedule")
     if draft.start < services.today() or not workdays.is_workday(draft.start, draft.schedule):
         raise InvalidValue("start")
     names = [draft.contact_name] if draft.contact_name else []

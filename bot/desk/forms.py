@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot import workdays
 from bot.actions import internships as actions
 from bot.actions import people as people_actions
 from bot.actions.people import Invitation
@@ -147,7 +148,14 @@ def _draft(visit: Visit, values: dict[str, str], days: set[int]) -> actions.Draf
     new_place = values["new_workplace"]
     return actions.Draft(
         start=start,
-        schedule=Schedule(frozenset(days), begin, end),
+        # The usual break (BREAK_MINUTES on a day over six hours), as the bot's flow and
+        # the import give when none is chosen: hours and premium count without it.
+        schedule=Schedule(
+            frozenset(days),
+            begin,
+            end,
+            workdays.usual_break(begin, end, visit.services.settings.break_minutes),
+        ),
         length=_whole(values["length"] or "0", "length"),
         client_name=values["client_name"],
         client_language=values["client_language"] or None,
